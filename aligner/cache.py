@@ -1,0 +1,70 @@
+"""The on-disk cache (built models, translations) and safe file writing.
+
+Everything written by the tool goes through :func:`atomic_write` (temporary file in
+the same directory, fsync, rename), so an interrupted run never leaves a partial
+report or a corrupt cache entry, and concurrent runs sharing the cache coordinate
+through :func:`locked` (a file lock) so expensive builds happen once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """``$ALIGNER_CACHE``, else ``$XDG_CACHE_HOME/aligner``, else ``~/.cache/aligner``."""
+    env = os.environ.get("ALIGNER_CACHE")
+    if env:
+        base = Path(env)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = Path(xdg) / "aligner" if xdg else Path.home() / ".cache" / "aligner"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def atomic_write(path: Path, data: bytes | str, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` so readers see either the old file or the new one,
+    never a partial one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = 600.0) -> Iterator[None]:
+    """Hold an inter-process lock named after ``path`` (``path.lock`` beside it)."""
+    from filelock import FileLock
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock", timeout=timeout):
+        yield

@@ -1,0 +1,280 @@
+"""Difference finding: from alignments to findings a reader can act on.
+
+This module is pure: it takes two segmented documents, their sentence beads and
+per-token alignment evidence (:class:`TokenEvidence`), and returns findings and
+token difference scores. Claim-level comparisons (cues, numbers, names, polarity)
+live in :mod:`aligner.claims` and are called from :func:`find_differences`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .segmentation import norm_form, stopwords
+from .structures import Bead, Document, Finding, Span, Token
+
+# Similarity calibration (e5-small, layers 5-7, "query: " prefix; measured on the
+# seed pairs): a best cosine at or above HIGH means "clearly has a counterpart", at
+# or below LOW "clearly has none". A token without an argmax link whose best
+# similarity stays under EXPLAINED has no counterpart.
+SIM_HIGH = 0.72
+SIM_LOW = 0.35
+EXPLAINED = 0.6
+
+
+@dataclass(slots=True)
+class TokenEvidence:
+    """Alignment evidence per document token (arrays indexed by token).
+
+    ``aligned``: the token has at least one word-alignment link;
+    ``best``: the best similarity it reached with any token on the other side of its
+    bead (NaN where it had no bead counterpart at all);
+    ``extra``: evidence strings from other paths (MT surprise), per token."""
+
+    aligned: np.ndarray
+    best: np.ndarray
+    extra: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def explained(self) -> np.ndarray:
+        """Linked, or similar enough to something on the other side to have a
+        counterpart (argmax alone leaves many true counterparts unlinked)."""
+        return self.aligned | (np.nan_to_num(self.best, nan=0.0) >= EXPLAINED)
+
+
+def diff_scores(doc: Document, ev: TokenEvidence) -> np.ndarray:
+    """Graded "has no counterpart" score per token, in [0, 1].
+
+    Aligned tokens get [0, 0.5) by how well they matched; unaligned ones [0.5, 1] by
+    how far their best match was from a real counterpart; tokens in sentences with no
+    counterpart get 1. Punctuation in aligned sentences gets 0: it carries no claim."""
+    scale = np.clip((SIM_HIGH - np.nan_to_num(ev.best, nan=SIM_LOW)) / (SIM_HIGH - SIM_LOW), 0.0, 1.0)
+    explained = ev.explained
+    out = np.where(explained, 0.5 * scale, 0.5 + 0.5 * scale)
+    for k, tok in enumerate(doc.tokens):
+        if np.isnan(ev.best[k]):
+            out[k] = 1.0
+        elif tok.kind in ("punct", "symbol"):
+            out[k] = 0.0
+    return np.round(out, 3)
+
+
+def _is_name_or_number(tok: Token, first_in_sentence: bool) -> bool:
+    if tok.kind == "number":
+        return True
+    return tok.text[:1].isupper() and not first_in_sentence
+
+
+def _content(tok: Token, stop: frozenset[str]) -> bool:
+    return tok.kind in ("word", "number") and not tok.boilerplate and norm_form(tok.text) not in stop
+
+
+def _sentence_first_tokens(doc: Document) -> set[int]:
+    return {s.token_start for s in doc.sentences}
+
+
+@dataclass(slots=True)
+class SpanCandidate:
+    side: str  # "source" or "rendition"
+    first: int
+    last: int
+    content: list[int]
+    bead: int
+
+
+def unaligned_spans(
+    doc: Document,
+    ev: TokenEvidence,
+    token_ids: Sequence[int],
+    side: str,
+    bead_index: int,
+) -> list[SpanCandidate]:
+    """Runs of unaligned content tokens, bridged over function words and commas.
+
+    A run stops at an aligned content word or at sentence-final punctuation, and is
+    trimmed of function words at both ends, so "de Rutba dans l'Anbar" is reported
+    as "Rutba dans l'Anbar"."""
+    stop = stopwords(doc.lang)
+    explained = ev.explained
+    spans: list[SpanCandidate] = []
+    run: list[int] = []
+
+    def close() -> None:
+        content = [k for k in run if _content(doc.tokens[k], stop) and not explained[k]]
+        if content:
+            first, last = content[0], content[-1]
+            spans.append(SpanCandidate(side, first, last, content, bead_index))
+        run.clear()
+
+    prev_sentence = None
+    for k in token_ids:
+        tok = doc.tokens[k]
+        if prev_sentence is not None and tok.sentence != prev_sentence:
+            close()
+        prev_sentence = tok.sentence
+        if tok.boilerplate:
+            close()
+            continue
+        if tok.kind in ("word", "number"):
+            if _content(tok, stop):
+                if explained[k] or _restated_acronym(doc, k):
+                    close()
+                else:
+                    run.append(k)
+            else:
+                if run:
+                    run.append(k)
+        else:
+            if tok.text in {".", "!", "?", ";", ":", "…"}:
+                close()
+            elif run:
+                run.append(k)
+    close()
+    return spans
+
+
+def _restated_acronym(doc: Document, k: int) -> bool:
+    """An acronym in parentheses, "(PMU)", restates the words before it."""
+    tok = doc.tokens[k]
+    if not (2 <= len(tok.text) <= 6 and tok.text.isupper()):
+        return False
+    before = doc.tokens[k - 1].text if k > 0 else ""
+    after = doc.tokens[k + 1].text if k + 1 < len(doc.tokens) else ""
+    return before == "(" and after == ")"
+
+
+def _span_confidence(scores: np.ndarray, content: list[int]) -> float:
+    return float(np.mean([scores[k] for k in content]))
+
+
+def _finding_sort_key(f: Finding) -> tuple:
+    s = f.source_span.start if f.source_span else -1
+    r = f.rendition_span.start if f.rendition_span else -1
+    return (s if s >= 0 else r, r, f.type)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingParams:
+    min_span_confidence: float = 0.55
+    single_word_confidence: float = 0.8
+
+    @classmethod
+    def from_config(cls, section: dict) -> FindingParams:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: float(v) for k, v in section.items() if k in fields})
+
+
+def _sentence_span(doc: Document, sid: int) -> Span:
+    s = doc.sentences[sid]
+    return doc.span(s.start, s.end)
+
+
+def _has_content(doc: Document, sid: int) -> bool:
+    stop = stopwords(doc.lang)
+    s = doc.sentences[sid]
+    return not s.boilerplate and any(_content(doc.tokens[k], stop) for k in s.token_range)
+
+
+def _carries_name_or_number(doc: Document, tokens: Sequence[int]) -> bool:
+    firsts = _sentence_first_tokens(doc)
+    return any(_is_name_or_number(doc.tokens[k], k in firsts) for k in tokens)
+
+
+def added_dropped(
+    src: Document,
+    tgt: Document,
+    beads: Sequence[Bead],
+    src_ev: TokenEvidence,
+    tgt_ev: TokenEvidence,
+    src_scores: np.ndarray,
+    tgt_scores: np.ndarray,
+    params: FindingParams,
+) -> list[Finding]:
+    """Whole sentences without counterpart, and unaligned spans inside beads."""
+    findings: list[Finding] = []
+    for bi, bead in enumerate(beads):
+        if not bead.rendition:
+            for sid in bead.source:
+                if _has_content(src, sid):
+                    toks = list(src.sentences[sid].token_range)
+                    findings.append(
+                        Finding(
+                            "", "dropped", "high" if _carries_name_or_number(src, toks) else "low", 0.85,
+                            _sentence_span(src, sid), None, [],
+                            "the whole sentence has no counterpart in the rendition",
+                        )
+                    )
+            continue
+        if not bead.source:
+            for sid in bead.rendition:
+                if _has_content(tgt, sid):
+                    toks = list(tgt.sentences[sid].token_range)
+                    findings.append(
+                        Finding(
+                            "", "added", "high" if _carries_name_or_number(tgt, toks) else "low", 0.85,
+                            None, _sentence_span(tgt, sid), [],
+                            "the whole sentence has no counterpart in the source",
+                        )
+                    )
+            continue
+        src_tokens = [k for sid in bead.source for k in src.sentences[sid].token_range]
+        tgt_tokens = [k for sid in bead.rendition for k in tgt.sentences[sid].token_range]
+        counterpart_src = src.span(src.sentences[bead.source[0]].start, src.sentences[bead.source[-1]].end)
+        counterpart_tgt = tgt.span(tgt.sentences[bead.rendition[0]].start, tgt.sentences[bead.rendition[-1]].end)
+        for doc, ev, scores, toks, kind in (
+            (src, src_ev, src_scores, src_tokens, "dropped"),
+            (tgt, tgt_ev, tgt_scores, tgt_tokens, "added"),
+        ):
+            for cand in unaligned_spans(doc, ev, toks, "source" if kind == "dropped" else "rendition", bi):
+                conf = _span_confidence(scores, cand.content)
+                if len(cand.content) == 1:
+                    # One stray word is usually an alignment miss; only a name or a
+                    # number that nothing on the other side resembles is worth a finding.
+                    k = cand.content[0]
+                    first = k == doc.sentences[doc.tokens[k].sentence].token_start
+                    if not _is_name_or_number(doc.tokens[k], first) or conf < params.single_word_confidence:
+                        continue
+                elif conf < params.min_span_confidence:
+                    continue
+                span = doc.token_span(cand.first, cand.last)
+                evidence_bits = [
+                    f"{len(cand.content)} content word(s) without an aligned counterpart in the {'rendition' if kind == 'dropped' else 'source'} sentence"
+                ]
+                evidence_bits.extend(ev.extra[k] for k in cand.content if k in ev.extra)
+                severity = "high" if _carries_name_or_number(doc, cand.content) else "low"
+                if kind == "dropped":
+                    f = Finding("", kind, severity, conf, span, counterpart_tgt, [], "; ".join(evidence_bits))
+                else:
+                    f = Finding("", kind, severity, conf, counterpart_src, span, [], "; ".join(evidence_bits))
+                findings.append(f)
+    return findings
+
+
+def coverage(doc: Document, ev: TokenEvidence) -> float:
+    """Share of content tokens (outside page debris) that have a counterpart."""
+    stop = stopwords(doc.lang)
+    idx = [k for k, t in enumerate(doc.tokens) if _content(t, stop)]
+    if not idx:
+        return 0.0
+    explained = ev.explained
+    return float(np.mean([bool(explained[k]) for k in idx]))
+
+
+def relation(src_cov: float, tgt_cov: float) -> str:
+    """``rendition`` when most of both sides correspond, ``unrelated`` when almost
+    nothing does, ``partial`` in between."""
+    if min(src_cov, tgt_cov) >= 0.55:
+        return "rendition"
+    if max(src_cov, tgt_cov) < 0.2:
+        return "unrelated"
+    return "partial"
+
+
+def number_findings(findings: list[Finding]) -> list[Finding]:
+    findings.sort(key=_finding_sort_key)
+    for k, f in enumerate(findings, 1):
+        f.id = f"f{k}"
+    return findings

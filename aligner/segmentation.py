@@ -1,0 +1,255 @@
+"""Sentence and word segmentation with character offsets.
+
+Tokens come first and sentences are decided on tokens, so an abbreviation such as
+``U.S.`` or ``É.-U.`` (one token, dot included) can never end a sentence, and the two
+stages can never disagree about offsets. Numbers keep their locale form as one token
+(``10 000``, ``10,000``, ``3,5``) because the difference finder compares them as
+quantities. French elisions (``l'``, ``qu'``) and English clitics (``n't``) become
+tokens of their own so that each carries its own alignment.
+
+Page debris (share buttons, "Leave a Reply", bare URLs, datelines) is kept in the
+text, with offsets, but marked ``boilerplate`` so it never becomes a finding.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import regex
+
+from .config import language_resources
+from .structures import Sentence, Token
+
+_SPACE_GROUP = "[ \u00a0\u202f\u2009]"
+_TOKEN_RE = regex.compile(
+    r"""
+    (?P<url>(?:https?://|www\.)[^\s<>"«»“”]+)
+  | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+  | (?P<abbr>\p{L}{1,2}\.(?:-?\p{L}{1,2}\.)+)
+  | (?P<number>\d{1,3}(?:""" + _SPACE_GROUP + r"""\d{3})+(?:[.,]\d+)?(?![\d\p{L}])
+              | \d++(?:[.,:/\-]\d++)*+(?:(?:er|re|e|ème|st|nd|rd|th)(?!\p{L}))?)
+  | (?P<word>[\p{L}\p{M}\p{N}_\uFFFD]+(?:(?:['’\-‐.](?=[\p{L}\p{N}])|\p{Cf}+(?=[\p{L}\p{M}\p{N}]))[\p{L}\p{M}\p{N}_\uFFFD]+)*)
+  | (?P<ellipsis>\.{2,}|…)
+  | (?P<other>\X)
+    """,
+    regex.VERBOSE,
+)
+_TERMINAL = frozenset({".", "!", "?", "…", "..."})
+_CLOSERS = frozenset({")", "]", "}", "»", "”", '"', "’", "'", "›"})
+_OPENERS = frozenset({"(", "[", "«", "“", '"', "‘", "'", "‹", "¿", "¡", "—", "-", "–"})
+_APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
+
+
+def fold_apostrophes(text: str) -> str:
+    """Typographic and ASCII apostrophes compare equal everywhere in the tool."""
+    return text.translate(_APOSTROPHES)
+
+
+def norm_form(text: str) -> str:
+    """The comparison form of a token: NFC, lower case, ASCII apostrophes.
+
+    NFC makes an ``é`` typed as one code point equal to ``e`` + combining accent."""
+    return fold_apostrophes(unicodedata.normalize("NFC", text)).lower()
+
+
+@lru_cache(maxsize=16)
+def _resources(lang: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    res = language_resources(lang)
+    abbreviations = frozenset(norm_form(a) for a in res.get("abbreviations", []))
+    elisions = tuple(sorted((norm_form(e) for e in res.get("elisions", [])), key=len, reverse=True))
+    clitics = tuple(sorted((norm_form(c) for c in res.get("clitics", [])), key=len, reverse=True))
+    raw_stop = res.get("stopwords", [])
+    if isinstance(raw_stop, str):  # a whitespace-separated block is easier to maintain
+        raw_stop = raw_stop.split()
+    stopwords = frozenset(norm_form(s) for s in raw_stop)
+    return abbreviations, elisions, clitics, stopwords
+
+
+def stopwords(lang: str) -> frozenset[str]:
+    return _resources(lang)[3]
+
+
+def _kind(text: str) -> str:
+    ch = text[0]
+    if ch.isdigit():
+        return "number"
+    cat = unicodedata.category(ch)
+    if cat[0] in "LM" or ch == "\ufffd":
+        return "word"
+    if cat[0] == "P":
+        return "punct"
+    return "symbol"
+
+
+def _split_word(text: str, start: int, elisions: Sequence[str], clitics: Sequence[str]) -> Iterable[tuple[int, int]]:
+    """Split elided prefixes (``l'armée``) and clitic suffixes (``didn't``) off a word."""
+    folded = fold_apostrophes(text).lower()
+    pos = 0
+    for el in elisions:
+        if folded.startswith(el) and len(folded) > len(el) and folded[len(el)].isalpha():
+            yield start, start + len(el)
+            pos = len(el)
+            break
+    end = len(text)
+    for cl in clitics:
+        if folded.endswith(cl) and end - len(cl) > pos:
+            yield start + pos, start + end - len(cl)
+            yield start + end - len(cl), start + end
+            return
+    yield start + pos, start + end
+
+
+def tokenize(text: str, start: int, end: int, lang: str, sentence: int = 0) -> list[Token]:
+    """Word tokens of ``text[start:end]`` with absolute offsets."""
+    abbreviations, elisions, clitics, _ = _resources(lang)
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(text, start, end):
+        group = m.lastgroup
+        s, e = m.span()
+        piece = m.group()
+        if group == "other":
+            if piece.isspace() or all(unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp") for c in piece):
+                continue
+            tokens.append(Token(s, e, piece, sentence, _kind(piece)))
+        elif group == "url":
+            while e > s and text[e - 1] in ".,;:!?)]'\"’”»":
+                e -= 1
+            tokens.append(Token(s, e, text[s:e], sentence, "symbol", boilerplate=True))
+            for rest in range(e, m.end()):
+                tokens.append(Token(rest, rest + 1, text[rest], sentence, "punct"))
+        elif group == "email":
+            tokens.append(Token(s, e, piece, sentence, "symbol", boilerplate=True))
+        elif group in ("number", "abbr", "ellipsis"):
+            kind = {"number": "number", "abbr": "word", "ellipsis": "punct"}[group]
+            tokens.append(Token(s, e, piece, sentence, kind))
+        else:  # word
+            # A word followed by "." that is a known abbreviation keeps its dot.
+            if e < end and text[e] == "." and norm_form(piece + ".") in abbreviations:
+                tokens.append(Token(s, e + 1, text[s : e + 1], sentence, "word"))
+                continue
+            for ws, we in _split_word(piece, s, elisions, clitics):
+                tokens.append(Token(ws, we, text[ws:we], sentence, _kind(text[ws:we])))
+    # Abbreviation tokens consumed a dot that the regex would otherwise have matched
+    # as punctuation; drop the duplicate.
+    out: list[Token] = []
+    for tok in tokens:
+        if out and tok.start < out[-1].end:
+            continue
+        out.append(tok)
+    return out
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraph-aware line spans: a single line break inside a sentence that was
+    hard-wrapped (previous line without final punctuation, next line starting in
+    lower case) does not split it."""
+    spans: list[tuple[int, int]] = []
+    for m in regex.finditer(r"[^\r\n]+", text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        if spans:
+            ps, pe = spans[-1]
+            gap = text[pe:s]
+            single_break = gap.count("\n") + gap.count("\r") - gap.count("\r\n") <= 1
+            prev_last = text[pe - 1]
+            wrapped = pe - ps >= 40  # hard-wrapped prose, not a list of short items
+            if single_break and wrapped and prev_last not in ".!?…:;»\"”)" and text[s].islower():
+                spans[-1] = (ps, e)
+                continue
+        spans.append((s, e))
+    return spans
+
+
+def _sentence_breaks(tokens: list[Token], abbreviations: frozenset[str]) -> list[int]:
+    """Indices (exclusive) after which a sentence ends, within one line."""
+    breaks: list[int] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if tok.text in _TERMINAL:
+            j = i + 1
+            while j < n and tokens[j].text in _CLOSERS and tokens[j].start == tokens[j - 1].end:
+                j += 1
+            while j < n and tokens[j].text in _TERMINAL:
+                j += 1
+            if j >= n:
+                break
+            nxt = tokens[j].text
+            starts_new = nxt[0].isupper() or nxt[0].isdigit() or nxt in _OPENERS or tokens[j].kind == "symbol"
+            prev = tokens[i - 1].text if i > 0 else ""
+            initial = len(prev) == 1 and prev.isupper() and tok.text == "."
+            if starts_new and not initial and norm_form(prev + ".") not in abbreviations:
+                breaks.append(j)
+            i = j
+            continue
+        i += 1
+    return breaks
+
+
+def segment(text: str, lang: str) -> tuple[list[Sentence], list[Token]]:
+    """Sentences and tokens of a whole text; boilerplate is marked by :func:`mark_boilerplate`."""
+    abbreviations = _resources(lang)[0]
+    sentences: list[Sentence] = []
+    tokens: list[Token] = []
+    for ls, le in _line_spans(text):
+        line_tokens = tokenize(text, ls, le, lang)
+        if not line_tokens:
+            continue
+        bounds = [0, *_sentence_breaks(line_tokens, abbreviations), len(line_tokens)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            if a >= b:
+                continue
+            sid = len(sentences)
+            chunk = line_tokens[a:b]
+            for tok in chunk:
+                tok.sentence = sid
+            s, e = chunk[0].start, chunk[-1].end
+            sentences.append(Sentence(sid, s, e, text[s:e], len(tokens), len(tokens) + len(chunk)))
+            tokens.extend(chunk)
+    return sentences, tokens
+
+
+def mark_boilerplate(
+    sentences: list[Sentence],
+    tokens: list[Token],
+    lang: str,
+    patterns: Sequence[str],
+    footer_markers: Sequence[str] = (),
+) -> None:
+    """Mark page debris in place.
+
+    A sentence is debris when it matches a configured pattern, has no word that is
+    not a stopword, or consists of URLs only. After a footer marker ("Leave a Reply",
+    "Comments") in the last third of a page, short lines are debris too: that is where
+    scraped pages keep related-article links.
+    """
+    stop = stopwords(lang)
+    compiled = [regex.compile(p, regex.I) for p in patterns]
+    footers = [regex.compile(p, regex.I) for p in footer_markers]
+    in_footer = False
+    n = len(sentences)
+    for sent in sentences:
+        toks = tokens[sent.token_start : sent.token_end]
+        words = [t for t in toks if t.kind in ("word", "number") and not t.boilerplate]
+        content = [t for t in words if norm_form(t.text) not in stop]
+        stripped = sent.text.strip()
+        debris = (
+            not content
+            or any(p.search(stripped) for p in compiled)
+            or (in_footer and len(words) < 15)
+        )
+        if footers and sent.id >= n * 2 // 3 and any(p.search(stripped) for p in footers):
+            in_footer = True
+            debris = True
+        if debris:
+            sent.boilerplate = True
+            for t in toks:
+                t.boilerplate = True

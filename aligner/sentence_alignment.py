@@ -1,0 +1,270 @@
+"""Sentence alignment: many-to-many beads by banded dynamic programming.
+
+The cost of pairing two blocks of sentences is their cosine dissimilarity divided by
+how dissimilar each block is, on average, to sentences of the other document (the
+normalisation of Thompson & Koehn's Vecalign). That makes costs comparable across
+encoders whose raw cosines sit in very different ranges: 1.0 means "as different as
+two random sentences of these documents", so a fixed gap cost decides when a sentence
+has no counterpart.
+
+Cost grows linearly with length: long documents are aligned first at half
+resolution (neighbouring sentence vectors averaged), recursively, and the full-
+resolution DP only explores a band around the projected coarse path. No matrix over
+all sentence pairs of two whole documents is ever built.
+
+A second pass pairs sentences left without counterpart on both sides when they match
+well: a paragraph moved elsewhere is reported as moved, not as dropped and added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .structures import Bead
+
+_FULL_DP_CELLS = 160_000
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    gap: float = 0.42
+    merge_penalty: float = 0.12
+    max_bead: int = 3
+    band: int = 12
+    moved_max_cost: float = 0.62
+    norm_samples: int = 64
+
+    @classmethod
+    def from_config(cls, section: dict) -> AlignParams:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: type(getattr(cls(), k))(v) for k, v in section.items() if k in fields})
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.maximum(norms, 1e-9)
+
+
+def _block_vectors(v: np.ndarray, size: int) -> np.ndarray:
+    """Unit vectors of every run of ``size`` consecutive sentences (row k = k..k+size-1)."""
+    if len(v) < size:
+        return np.zeros((0, v.shape[1]), dtype=v.dtype)
+    acc = np.zeros((len(v) - size + 1, v.shape[1]), dtype=np.float64)
+    for s in range(size):
+        acc += v[s : len(v) - size + 1 + s]
+    return _normalise(acc)
+
+
+def _norm_terms(x: np.ndarray, y: np.ndarray, samples: int) -> np.ndarray:
+    """Mean dissimilarity of each row of ``x`` to a fixed sample of rows of ``y``."""
+    if len(y) == 0:
+        return np.ones(len(x))
+    idx = np.linspace(0, len(y) - 1, num=min(samples, len(y))).round().astype(int)
+    return np.maximum((1.0 - x @ y[idx].T).mean(axis=1), 1e-3)
+
+
+def _bead_shapes(max_bead: int) -> list[tuple[int, int]]:
+    shapes = [(1, 0)]  # (0, 1) steps chain within a row and are applied separately
+    for a in range(1, max_bead + 1):
+        for b in range(1, max_bead + 1):
+            if a + b <= max_bead + 1 or (a, b) == (2, 2):
+                shapes.append((a, b))
+    return shapes
+
+
+def _dp(
+    src: np.ndarray,
+    tgt: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    params: AlignParams,
+) -> list[tuple[int, int, int, int, float]]:
+    """Monotone DP restricted to cells ``lo[i] <= j <= hi[i]`` (prefix lengths).
+
+    Returns beads as (i0, i1, j0, j1, cosine) over half-open sentence ranges."""
+    n, m = len(src), len(tgt)
+    shapes = _bead_shapes(params.max_bead)
+    blocks_s = {a: _block_vectors(src, a) for a in range(1, params.max_bead + 1)}
+    blocks_t = {b: _block_vectors(tgt, b) for b in range(1, params.max_bead + 1)}
+    # Averaged blocks are smoother and look more alike than single sentences, so each
+    # bead shape is normalised by random pairs of the same shape.
+    norm_s = {(a, b): _norm_terms(blocks_s[a], blocks_t[b], params.norm_samples) for a, b in shapes if a and b}
+    norm_t = {(a, b): _norm_terms(blocks_t[b], blocks_s[a], params.norm_samples) for a, b in shapes if a and b}
+
+    inf = np.inf
+    width = hi - lo + 1
+    cost = [np.full(w, inf) for w in width]
+    back = [np.zeros((w, 2), dtype=np.int16) for w in width]
+    cos_keep = [np.zeros(w) for w in width]
+    cost[0][0 - lo[0]] = 0.0 if lo[0] == 0 else inf
+
+    for i in range(n + 1):
+        js = np.arange(lo[i], hi[i] + 1)
+        row = cost[i]
+        if i == 0:
+            row[:] = inf
+            if lo[0] == 0:
+                row[0] = 0.0
+        for a, b in shapes:
+            pi = i - a
+            if pi < 0:
+                continue
+            pj = js - b
+            ok = (pj >= lo[pi]) & (pj <= hi[pi])
+            if not ok.any():
+                continue
+            prev = np.full(len(js), inf)
+            prev[ok] = cost[pi][pj[ok] - lo[pi]]
+            if a == 0 or b == 0:
+                step = np.full(len(js), params.gap * (a + b))
+                cosv = np.zeros(len(js))
+            else:
+                valid = ok & (pj >= 0) & (pj + b <= m)
+                step = np.full(len(js), inf)
+                cosv = np.zeros(len(js))
+                if valid.any():
+                    u = blocks_s[a][pi]
+                    vj = pj[valid]
+                    c = blocks_t[b][vj] @ u
+                    denom = 0.5 * (norm_s[(a, b)][pi] + norm_t[(a, b)][vj])
+                    base = (1.0 - c) / denom
+                    factor = (a + b) / 2.0 * (1.0 + params.merge_penalty * (a + b - 2))
+                    step[valid] = base * factor
+                    cosv[valid] = c
+            total = prev + step
+            better = total < row
+            if better.any():
+                row[better] = total[better]
+                back[i][better] = (a, b)
+                cos_keep[i][better] = cosv[better]
+        # (0, 1) steps stay in the row, so they chain left to right.
+        for k in range(1, len(js)):
+            cand = row[k - 1] + params.gap
+            if cand < row[k]:
+                row[k] = cand
+                back[i][k] = (0, 1)
+                cos_keep[i][k] = 0.0
+
+    if not (lo[n] <= m <= hi[n]) or not np.isfinite(cost[n][m - lo[n]]):
+        raise RuntimeError("sentence alignment band excluded the end cell")
+    beads: list[tuple[int, int, int, int, float]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = (int(x) for x in back[i][j - lo[i]])
+        if a == 0 and b == 0:
+            raise RuntimeError("broken back-pointer in sentence alignment")
+        beads.append((i - a, i, j - b, j, float(cos_keep[i][j - lo[i]])))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads
+
+
+def _band_from_path(path: list[tuple[int, int, int, int, float]], n: int, m: int, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """Project a coarse (half-resolution) path to full resolution and widen it."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1, _ in path:
+        fi0, fi1 = 2 * i0, min(n, 2 * i1)
+        fj0, fj1 = 2 * j0, min(m, 2 * j1)
+        for i in range(fi0, fi1 + 1):
+            lo[i] = min(lo[i], fj0)
+            hi[i] = max(hi[i], fj1)
+    lo[n] = min(lo[n], m)
+    hi[n] = m
+    idx = np.arange(n + 1)
+    lo = np.maximum(0, lo - band)
+    hi = np.minimum(m, hi + band)
+    # Keep the band monotone so every cell has predecessors.
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0] = 0
+    del idx
+    return lo, hi
+
+
+def _halve(v: np.ndarray) -> np.ndarray:
+    """Half resolution: sentence pairs averaged (an odd last sentence kept alone)."""
+    even = len(v) - len(v) % 2
+    pairs = v[:even].reshape(-1, 2, v.shape[1]).sum(axis=1)
+    return _normalise(np.vstack([pairs, v[even:]]))
+
+
+def _align_monotone(src: np.ndarray, tgt: np.ndarray, params: AlignParams) -> list[tuple[int, int, int, int, float]]:
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [(i, i + 1, 0, 0, 0.0) for i in range(n)] + [(n, n, j, j + 1, 0.0) for j in range(m)]
+    if (n + 1) * (m + 1) <= _FULL_DP_CELLS or min(n, m) < 8:
+        lo = np.zeros(n + 1, dtype=np.int64)
+        hi = np.full(n + 1, m, dtype=np.int64)
+        return _dp(src, tgt, lo, hi, params)
+    path = _align_monotone(_halve(src), _halve(tgt), params)
+    lo, hi = _band_from_path(path, n, m, params.band)
+    return _dp(src, tgt, lo, hi, params)
+
+
+def _find_moved(
+    beads: list[tuple[int, int, int, int, float]],
+    src: np.ndarray,
+    tgt: np.ndarray,
+    src_skip: np.ndarray,
+    tgt_skip: np.ndarray,
+    params: AlignParams,
+) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
+    """Pair leftover sentences across the document (mutual best, cost under threshold)."""
+    lonely_s = [i0 for i0, i1, j0, j1, _ in beads if j0 == j1 and i1 == i0 + 1 and not src_skip[i0]]
+    lonely_t = [j0 for i0, i1, j0, j1, _ in beads if i0 == i1 and j1 == j0 + 1 and not tgt_skip[j0]]
+    if not lonely_s or not lonely_t:
+        return [], set(), set()
+    s = src[lonely_s]
+    t = tgt[lonely_t]
+    cos = s @ t.T
+    ns = _norm_terms(s, tgt, params.norm_samples)
+    nt = _norm_terms(t, src, params.norm_samples)
+    cost = (1.0 - cos) / (0.5 * (ns[:, None] + nt[None, :]))
+    pairs: list[tuple[int, int, float]] = []
+    best_t = cost.argmin(axis=1)
+    best_s = cost.argmin(axis=0)
+    for a, b in enumerate(best_t):
+        if best_s[b] == a and cost[a, b] <= params.moved_max_cost:
+            pairs.append((lonely_s[a], lonely_t[b], float(cos[a, b])))
+    return pairs, {p[0] for p in pairs}, {p[1] for p in pairs}
+
+
+def align_sentences(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    params: AlignParams | None = None,
+    src_skip: np.ndarray | None = None,
+    tgt_skip: np.ndarray | None = None,
+) -> list[Bead]:
+    """Align two documents given one vector per sentence.
+
+    ``src_skip``/``tgt_skip`` flag sentences (page debris) that may take part in
+    beads but are never paired by the moved-sentence pass. Beads come back in source
+    order, each sentence in exactly one bead.
+    """
+    params = params or AlignParams()
+    src = _normalise(np.asarray(src_vectors, dtype=np.float64))
+    tgt = _normalise(np.asarray(tgt_vectors, dtype=np.float64))
+    n, m = len(src), len(tgt)
+    src_skip = np.zeros(n, dtype=bool) if src_skip is None else np.asarray(src_skip, dtype=bool)
+    tgt_skip = np.zeros(m, dtype=bool) if tgt_skip is None else np.asarray(tgt_skip, dtype=bool)
+    path = _align_monotone(src, tgt, params)
+    moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params)
+    keyed: list[tuple[tuple[float, float], Bead]] = []
+    last_src = -1.0
+    for i0, i1, j0, j1, score in path:
+        if (i1 - i0 == 1 and j0 == j1 and i0 in moved_s) or (j1 - j0 == 1 and i0 == i1 and j0 in moved_t):
+            continue
+        bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4))
+        # A rendition-only bead sits after the source sentences that precede it.
+        key = (float(i0), float(j0)) if i1 > i0 else (last_src + 0.5, float(j0))
+        if i1 > i0:
+            last_src = float(i1 - 1)
+        keyed.append((key, bead))
+    for i, j, score in moved:
+        keyed.append(((float(i), float(j)), Bead((i,), (j,), round(score, 4), moved=True)))
+    keyed.sort(key=lambda kb: kb[0])
+    return [bead for _, bead in keyed]

@@ -1,0 +1,231 @@
+"""The ``aligner`` command line: parse arguments, call the library, print.
+
+Nothing here does alignment work; see the ``aligner`` package. Heavy libraries are
+imported by the commands that need them, so ``aligner --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from aligner import __version__
+from aligner.errors import InputError, ModelUnavailable
+
+FORMATS = ("text", "json", "html", "xliff", "tsv")
+
+
+class _State:
+    debug = False
+
+
+def _fail(message: str) -> None:
+    click.echo(f"aligner: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _setup_threads(threads: int | None) -> None:
+    import torch
+
+    torch.set_num_threads(threads or min(4, os.cpu_count() or 1))
+
+
+def _load_models(config_file, encoder, mt_model, mt_backend, device, progress):
+    from aligner.config import load_config
+    from aligner.hub import go_offline_if_unreachable
+    from aligner.pipeline import load_models
+
+    go_offline_if_unreachable()
+    config = load_config(config_file)
+    try:
+        return load_models(
+            config, encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress
+        )
+    except ModelUnavailable as exc:
+        raise InputError(str(exc)) from None
+
+
+def _same_file(a: Path, b: str) -> bool:
+    if b == "-":
+        return False
+    try:
+        return a.exists() and Path(b).exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
+    """Print, or write atomically to ``output`` (never over an input, never over an
+    existing file without ``--force``)."""
+    from aligner.cache import atomic_write
+
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    out = Path(output)
+    for src in inputs:
+        if _same_file(out, src) or (src != "-" and out.resolve() == Path(src).resolve()):
+            raise InputError(f"refusing to write the report over the input file {src}")
+    if out.is_dir():
+        raise InputError(f"{output} is a directory")
+    if out.exists() and not force:
+        raise InputError(f"{output} exists; pass --force to overwrite it")
+    atomic_write(out, text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aligner")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("--threads", type=click.IntRange(1, 256), default=None, help="CPU threads for the models (default: up to 4).")
+@click.option("--device", default="cpu", show_default=True, help="Torch device: cpu, cuda, cuda:1 ...")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, threads: int | None, device: str) -> None:
+    """Show what changed when a text was translated or re-told in another language."""
+    _State.debug = debug
+    ctx.obj = {"threads": threads, "device": device}
+
+
+def _common_model_options(f):
+    f = click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML file merged over the defaults.")(f)
+    f = click.option("--encoder", help="Encoder: Hugging Face id or local directory.")(f)
+    return f
+
+
+@main.command()
+@click.argument("source")
+@click.argument("rendition")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(), help="Write the report here instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--source-lang", help="Language of SOURCE (ISO 639-1); detected when absent.")
+@click.option("--rendition-lang", help="Language of RENDITION; detected when absent.")
+@click.option("--fail-on", default="", help="Comma-separated finding types that make the exit code 1 (or 'any').")
+@click.option("--no-translate", is_flag=True, help="Skip machine translation of the source.")
+@click.option("--mt-model", help="MarianMT model: Hugging Face id or local directory.")
+@click.option("--mt-backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True)
+@click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), help="Word matching method.")
+@click.option("--quiet", is_flag=True, help="Text format: counts only.")
+@_common_model_options
+@click.pass_obj
+def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, config_file, encoder):
+    """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
+    from aligner.pipeline import CompareOptions, compare_files
+    from aligner.reports import render
+    from aligner.structures import FINDING_TYPES
+
+    types = {t.strip() for t in fail_on.split(",") if t.strip()}
+    if "any" in types:
+        types = set(FINDING_TYPES)
+    unknown = types - set(FINDING_TYPES)
+    if unknown:
+        raise InputError(f"--fail-on: unknown finding type(s) {', '.join(sorted(unknown))}; choose from {', '.join(FINDING_TYPES)}")
+    if source == "-" and rendition == "-":
+        raise InputError("only one of SOURCE and RENDITION can be standard input")
+    if output and output != "-" and Path(output).exists() and not force:
+        raise InputError(f"{output} exists; pass --force to overwrite it")
+    _setup_threads(obj["threads"])
+    progress = sys.stderr.isatty()
+    models = _load_models(config_file, encoder, mt_model, mt_backend, obj["device"], progress)
+    options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
+    result = compare_files(source, rendition, models, options)
+    for doc in (result.source, result.rendition):
+        for w in doc.warnings:
+            click.echo(f"aligner: warning: {w}", err=True)
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    _write_output(render(result, fmt, color=color, quiet=quiet), output, [source, rendition], force)
+    if any(f.type in types for f in result.findings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("rendition")
+@click.option("--presegmented", is_flag=True, help="Inputs have one sentence per line.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["beads", "json", "tsv"]), default="beads", show_default=True)
+@click.option("-o", "--output", type=click.Path())
+@click.option("--force", is_flag=True)
+@click.option("--source-lang")
+@click.option("--rendition-lang")
+@_common_model_options
+@click.pass_obj
+def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, config_file, encoder):
+    """Sentence alignment only: beads such as [0]:[0,1], one per line."""
+    from aligner.sentence_files import align_sentence_files, render_beads
+
+    _setup_threads(obj["threads"])
+    models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
+    src, tgt, beads = align_sentence_files(source, rendition, models, presegmented, source_lang, rendition_lang)
+    _write_output(render_beads(src, tgt, beads, fmt), output, [source, rendition], force)
+
+
+@main.command()
+@click.argument("file")
+@click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), default="argmax", show_default=True)
+@click.option("--token-type", type=click.Choice(["bpe", "word"]), default="bpe", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["pharaoh", "json"]), default="pharaoh", show_default=True)
+@click.option("-o", "--output", type=click.Path())
+@click.option("--force", is_flag=True)
+@_common_model_options
+@click.pass_obj
+def words(obj, file, method, token_type, fmt, output, force, config_file, encoder):
+    """Word-align FILE of 'source ||| target' lines (pre-tokenised); Pharaoh output."""
+    import json
+
+    from aligner.pretokenized import align_pairs, parse_pairs, pharaoh
+    from aligner.reading import read_text
+
+    text = read_text(file).text
+    lines = text.splitlines()
+    pairs = list(parse_pairs(lines, file))
+    _setup_threads(obj["threads"])
+    models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
+    out: list[str] = []
+    for p, links in zip(pairs, align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs)), strict=True):
+        if fmt == "pharaoh":
+            out.append(pharaoh(links))
+        else:
+            out.append(json.dumps({"line": p.line, "source": p.source, "target": p.target, "links": links}, ensure_ascii=False))
+    _write_output("\n".join(out) + ("\n" if out else ""), output, [file], force)
+
+
+@main.command()
+def models() -> None:
+    """Which encoder and MT models resolve, from where, and what is missing."""
+    from aligner.model_status import describe_models
+
+    click.echo(describe_models())
+
+
+def run() -> None:
+    """Entry point with the project's error contract: one line and exit 2 for bad
+    input, a traceback only with --debug."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aligner: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("aligner: interrupted", err=True)
+        sys.exit(130)
+    except (InputError, ModelUnavailable) as exc:
+        if _State.debug:
+            raise
+        _fail(str(exc))
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: still one line, unless --debug
+        if _State.debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+
+
+if __name__ == "__main__":
+    run()

@@ -192,6 +192,53 @@ def words(obj, file, method, token_type, fmt, output, force, config_file, encode
 
 
 @main.command()
+@click.argument("directory", default="samples", required=False)
+@click.option("--no-translate", is_flag=True, help="Skip machine translation.")
+@click.option("--mt-model", help="MarianMT model for every pair: Hugging Face id or local directory.")
+@_common_model_options
+@click.pass_obj
+def regress(obj, directory, no_translate, mt_model, config_file, encoder):
+    """Run every sample pair in DIRECTORY (default samples/) against its expected findings."""
+    from aligner.regression import format_results, pair_folders, run_pair
+
+    folders = pair_folders(Path(directory))
+    _setup_threads(obj["threads"])
+    models = _load_models(config_file, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
+    results = []
+    for folder in folders:
+        if no_translate:
+            models.translators.clear()
+            models.mt_model = None
+        results.append(run_pair(folder, models, translate=not no_translate))
+    click.echo(format_results(results), nl=False)
+    if any(r.failures for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file")
+@click.option("--source-lang", help="Language of FILE; detected when absent.")
+@click.option("--mt-model", help="MarianMT model: Hugging Face id or local directory.")
+@click.option("--mt-backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True)
+@click.option("--presegmented", is_flag=True, help="FILE has one sentence per line.")
+@click.option("-o", "--output", type=click.Path())
+@click.option("--force", is_flag=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output, force, config_file):
+    """Print the English machine translation of FILE, one sentence per line."""
+    from aligner.config import load_config
+    from aligner.hub import go_offline_if_unreachable
+    from aligner.translate_file import translate_file
+
+    go_offline_if_unreachable()
+    _setup_threads(obj["threads"])
+    config = load_config(config_file)
+    lines = translate_file(file, config, source_lang, mt_model, mt_backend, obj["device"], presegmented, sys.stderr.isatty())
+    _write_output("".join(line + "\n" for line in lines), output, [file], force)
+
+
+@main.command()
 def models() -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
     from aligner.model_status import describe_models

@@ -46,6 +46,10 @@ def _read_toml(path: str) -> dict:
 def load_config(user_file: str | Path | None = None) -> dict[str, Any]:
     """The default configuration, with ``user_file`` merged over it."""
     config = copy.deepcopy(_read_toml(str(configs_root() / "default.toml")))
+    # Stage-specific files (translation.toml, ...) are merged in alphabetical order.
+    for extra in sorted(configs_root().glob("*.toml")):
+        if extra.name != "default.toml":
+            config = _deep_merge(config, _read_toml(str(extra)))
     if user_file is not None:
         path = Path(user_file)
         if not path.is_file():

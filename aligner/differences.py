@@ -146,6 +146,34 @@ def _restated_acronym(doc: Document, k: int) -> bool:
     return before == "(" and after == ")"
 
 
+def _name_chunks(doc: Document, tokens: Sequence[int]) -> list[str]:
+    """Runs of capitalised words (and acronyms) in a token list: candidate names."""
+    chunks: list[str] = []
+    run: list[int] = []
+    for k in [*tokens, -1]:
+        if k >= 0 and doc.tokens[k].kind == "word" and doc.tokens[k].text[:1].isupper():
+            run.append(k)
+            continue
+        if run:
+            for i in range(len(run)):
+                for j in range(i, min(len(run), i + 4)):
+                    chunks.append(doc.text[doc.tokens[run[i]].start : doc.tokens[run[j]].end])
+            run = []
+    return chunks
+
+
+def _entity_counterpart(span_text: str, other: Document, other_tokens: Sequence[int]) -> str | None:
+    """A name on the other side that is the same entity (alias, acronym, spelling
+    variant): 'l'UGP' and 'Popular Mobilization Forces' are no added/dropped pair."""
+    from .normalization import same_entity
+
+    for chunk in _name_chunks(other, other_tokens):
+        same, why = same_entity(span_text, chunk)
+        if same:
+            return f"{chunk} ({why})"
+    return None
+
+
 def _span_confidence(scores: np.ndarray, content: list[int]) -> float:
     return float(np.mean([scores[k] for k in content]))
 
@@ -240,6 +268,10 @@ def added_dropped(
                 elif conf < params.min_span_confidence:
                     continue
                 span = doc.token_span(cand.first, cand.last)
+                other_doc, other_tokens = (tgt, tgt_tokens) if kind == "dropped" else (src, src_tokens)
+                if len(cand.content) <= 4 and all(doc.tokens[k].text[:1].isupper() for k in cand.content):
+                    if _entity_counterpart(span.text, other_doc, other_tokens):
+                        continue
                 evidence_bits = [
                     f"{len(cand.content)} content word(s) without an aligned counterpart in the {'rendition' if kind == 'dropped' else 'source'} sentence"
                 ]
@@ -268,7 +300,7 @@ def relation(src_cov: float, tgt_cov: float) -> str:
     nothing does, ``partial`` in between."""
     if min(src_cov, tgt_cov) >= 0.55:
         return "rendition"
-    if max(src_cov, tgt_cov) < 0.2:
+    if max(src_cov, tgt_cov) < 0.3:
         return "unrelated"
     return "partial"
 
@@ -278,3 +310,31 @@ def number_findings(findings: list[Finding]) -> list[Finding]:
     for k, f in enumerate(findings, 1):
         f.id = f"f{k}"
     return findings
+
+
+def _overlap(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
+
+
+def _inside(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and b.start <= a.start and a.end <= b.end
+
+
+def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
+    """Claim findings win over the added/dropped span they explain: "Kridel wrote" is
+    an attribution (softened), not an added span. Duplicate claims are dropped."""
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for f in claims:
+        key = (f.type, f.source_span.start if f.source_span else None, f.rendition_span.start if f.rendition_span else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    for f in spans:
+        mine = f.rendition_span if f.type == "added" else f.source_span
+        side = "rendition_span" if f.type == "added" else "source_span"
+        if any(_inside(mine, getattr(c, side)) or (_overlap(mine, getattr(c, side)) and c.type in ("changed",)) for c in claims):
+            continue
+        out.append(f)
+    return out

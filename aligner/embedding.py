@@ -90,6 +90,10 @@ class Encoder:
                 f"encoder {spec!r} is not cached and the Hugging Face hub cannot be reached; "
                 "download it where there is network (huggingface-cli download ID) or pass a local directory"
             )
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the tool draws its own progress, on a terminal only
+        hf_logging.set_verbosity_error()
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(location))
             model = AutoModel.from_pretrained(str(location))
@@ -110,8 +114,7 @@ class Encoder:
         layer = layers[0] if len(layers) == 1 else layers
         model.eval()
         model.to(torch.device(device))
-        limit = int(getattr(model.config, "max_position_embeddings", 514)) - 4
-        return cls(model, tokenizer, spec, source, layer, device, min(max_pieces, limit), batch_tokens)
+        return cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens)
 
     # -- tokenisation ---------------------------------------------------------------
     def _piece_ids(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -129,14 +132,14 @@ class Encoder:
             owners.append(w)
         return ids, owners
 
-    def _windows(self, ids: list[int], owners: list[int]) -> list[tuple[int, int]]:
+    def _windows(self, ids: list[int], owners: list[int], size: int) -> list[tuple[int, int]]:
         """Cut a long piece sequence into windows that end at word boundaries."""
-        if len(ids) <= self.max_pieces:
+        if len(ids) <= size:
             return [(0, len(ids))]
         windows = []
         start = 0
         while start < len(ids):
-            end = min(len(ids), start + self.max_pieces)
+            end = min(len(ids), start + size)
             if end < len(ids):
                 cut = end
                 while cut > start + 1 and owners[cut] == owners[cut - 1]:
@@ -156,14 +159,17 @@ class Encoder:
         sep_id = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
         pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
         prefix_ids = self._piece_ids(self.prefix.split())[0] if self.prefix else []
+        positions = int(getattr(self.model.config, "max_position_embeddings", 514))
+        # Room for the special tokens, the prefix, and XLM-R-style position offsets.
+        size = max(16, min(self.max_pieces, positions - 4 - len(prefix_ids)))
 
         rows: list[tuple[int, list[int], list[int]]] = []  # (sentence, ids, owners)
         for si, words in enumerate(sentences):
             ids, owners = self._piece_ids(words)
-            windows = self._windows(ids, owners)
+            windows = self._windows(ids, owners, size)
             if len(windows) > 1:
                 self.notes.append(
-                    f"a sentence of {len(ids)} subword pieces was embedded in {len(windows)} windows of at most {self.max_pieces}"
+                    f"a sentence of {len(ids)} subword pieces was embedded in {len(windows)} windows of at most {size}"
                 )
             for a, b in windows:
                 rows.append((si, ids[a:b], owners[a:b]))

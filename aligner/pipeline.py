@@ -24,6 +24,7 @@ from .differences import (
     added_dropped,
     coverage,
     diff_scores,
+    merge_findings,
     number_findings,
     relation,
 )
@@ -69,7 +70,7 @@ class Models:
                 model_id,
                 backend=self.mt_backend,
                 device=self.device,
-                config=self.config.get("translation"),
+                config=self.config,
                 progress=self.progress,
             )
         except ModelUnavailable as exc:
@@ -263,6 +264,18 @@ def compare_documents(
 
     beads, links, src_ev, tgt_ev = align_documents(src, tgt, src_emb, tgt_emb, config, method, token_type, timer)
 
+    if translator is not None:
+        from .mt_alignment import combine, forced_decoding, mt_path
+
+        with timer.stage("mt_alignment"):
+            mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type)
+        with timer.stage("mt_scoring"):
+            try:
+                forced_decoding(src, tgt, beads, translator, mt)
+            except Exception as exc:  # evidence is optional; the report must not fail for it
+                notes.append(f"MT forced-decoding evidence unavailable: {type(exc).__name__}: {exc}")
+        combine(src, tgt, src_ev, tgt_ev, mt)
+
     with timer.stage("differences"):
         src_scores = diff_scores(src, src_ev)
         tgt_scores = diff_scores(tgt, tgt_ev)
@@ -276,7 +289,11 @@ def compare_documents(
                 f"source and {tgt_cov:.0%} of the rendition have a counterpart; no findings listed"
             )
         else:
-            findings = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
+            from .claims import claim_findings
+
+            claims = claim_findings(src, tgt, beads, links, notes)
+            spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
+            findings = merge_findings(claims, spans)
             note = ""
         findings = number_findings(findings)
 

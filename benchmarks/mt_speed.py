@@ -59,8 +59,12 @@ def news_sentences(n: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="mt-speed-") as tmp:
+        return _run(args, Path(tmp))
+
+
+def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    workdir = Path(tempfile.mkdtemp(prefix="mt-speed-"))
     model_dir = Path(args.model) if args.model else build_tiny_marian(workdir / "tiny-marian")
     cache = Path(args.cache) if args.cache else workdir / "cache"
     config = {
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         row["ratio"] = round(row["sentences_per_s"] / base, 2)
     same = sum(a == b for a, b in zip(outputs["transformers"], outputs["ctranslate2"], strict=True))
     return {
-        "model": str(model_dir),
+        "model": args.model or "tiny random model (built in a temp dir)",
         "tiny_random_model": not args.model,
         "threads": args.threads,
         "num_beams": args.beams,

@@ -1,0 +1,371 @@
+"""Claim-level differences inside aligned sentence beads.
+
+Word alignment says which words correspond; this module says what the
+correspondence means for the claim:
+
+- ``softened`` / ``strengthened``: a hedge, attribution, downtoner or French
+  reporting conditional governs an aligned claim on one side only (or a booster does,
+  the other way round), or aligned modals differ in strength (will -> could);
+- ``changed``: aligned dates or quantities that disagree after normalisation
+  (« 3 février » vs "April 3"; 10 000 = 10,000 is no change), and aligned names that
+  are not spelling variants of one entity;
+- ``contradicted``: a negation governs an aligned claim on one side only, or aligned
+  words are antonyms.
+
+A cue counts only when it governs the aligned claim: its scope (its clause and the
+complement clause it introduces) must be linked, through the word alignment, to
+the other side, and the other side's cues are looked for in the linked part only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .cues import are_antonyms, find_cues, has_lexicon, scope_of
+from .normalization import (
+    dates_agree,
+    extract_dates,
+    extract_quantities,
+    quantities_agree,
+    same_entity,
+)
+from .segmentation import norm_form, stopwords
+from .structures import Bead, Document, Finding, Link
+
+WEAKENERS = frozenset({"hedge", "attribution", "downtoner", "conditional"})
+FAMILY = {
+    "hedge": "epistemic",
+    "attribution": "epistemic",
+    "conditional": "epistemic",
+    "downtoner": "downtoner",
+    "booster": "booster",
+}
+MODAL_GAP = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class DocCue:
+    """A cue with document token indices and the scope it governs."""
+
+    category: str
+    cue: str
+    strength: float | None
+    start: int
+    end: int
+    scope: tuple[int, int]
+    text: str
+
+
+def _sentence_tokens(doc: Document, sid: int) -> tuple[int, list[str]]:
+    s = doc.sentences[sid]
+    return s.token_start, [doc.tokens[k].text for k in s.token_range]
+
+
+def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
+    out: list[DocCue] = []
+    for sid in sids:
+        if doc.sentences[sid].boilerplate:
+            continue
+        base, toks = _sentence_tokens(doc, sid)
+        for c in find_cues(toks, doc.lang):
+            a, b = scope_of(toks, c)
+            text = doc.text[doc.tokens[base + c.start].start : doc.tokens[base + c.end - 1].end]
+            out.append(DocCue(c.category, c.cue, c.strength, base + c.start, base + c.end, (base + a, base + b), text))
+    return out
+
+
+def _mapped(scope: tuple[int, int], cue: DocCue, mapping: dict[int, set[int]], doc: Document) -> set[int]:
+    """Tokens on the other side linked to the content words of a cue's scope."""
+    stop = stopwords(doc.lang)
+    out: set[int] = set()
+    for k in range(*scope):
+        if cue.start <= k < cue.end:
+            continue
+        tok = doc.tokens[k]
+        if tok.kind in ("word", "number") and norm_form(tok.text) not in stop:
+            out |= mapping.get(k, set())
+    return out
+
+
+def _cue_linked(cue: DocCue, mapping: dict[int, set[int]]) -> set[int]:
+    out: set[int] = set()
+    for k in range(cue.start, cue.end):
+        out |= mapping.get(k, set())
+    return out
+
+
+def _governs(cue: DocCue, tokens: set[int]) -> bool:
+    return any(cue.scope[0] <= k < cue.scope[1] for k in tokens)
+
+
+def _attribution_span(doc: Document, cue: DocCue) -> tuple[int, int]:
+    """'The "Cridel" website wrote' rather than just 'wrote': the reporting clause
+    up to its verb, when the verb follows its subject in the same clause."""
+    start = cue.scope[0] if cue.category == "attribution" and cue.scope[0] < cue.start else cue.start
+    if cue.start - start > 8:
+        start = cue.start
+    return start, cue.end - 1
+
+
+def _span_of(doc: Document, tokens: set[int]):
+    if not tokens:
+        return None
+    # Keep the span inside the sentence holding most of the tokens.
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for k in tokens:
+        by_sentence[doc.tokens[k].sentence].append(k)
+    best = max(by_sentence.values(), key=len)
+    return doc.token_span(min(best), max(best))
+
+
+def _cue_family_present(cues: Sequence[DocCue], family: str, tokens: set[int], linked: set[int]) -> bool:
+    for c in cues:
+        if FAMILY.get(c.category) != family:
+            continue
+        if _governs(c, tokens) or any(c.start <= k < c.end for k in linked):
+            return True
+    return False
+
+
+def _cue_findings(
+    src: Document,
+    tgt: Document,
+    src_cues: list[DocCue],
+    tgt_cues: list[DocCue],
+    s2t: dict[int, set[int]],
+    t2s: dict[int, set[int]],
+) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    for side_cues, other_cues, doc, other, mapping, where in (
+        (tgt_cues, src_cues, tgt, src, t2s, "rendition"),
+        (src_cues, tgt_cues, src, tgt, s2t, "source"),
+    ):
+        for cue in side_cues:
+            family = FAMILY.get(cue.category)
+            if family is None:
+                continue
+            claim = _mapped(cue.scope, cue, mapping, doc)
+            if len(claim) < 2:
+                continue  # the governed claim is not present on both sides
+            if _cue_family_present(other_cues, family, claim, _cue_linked(cue, mapping)):
+                continue
+            weakens = cue.category in WEAKENERS
+            # A weakening cue only in the rendition softens; only in the source, the
+            # rendition states the claim more strongly. Boosters the other way round.
+            if where == "rendition":
+                ftype = "softened" if weakens else "strengthened"
+            else:
+                ftype = "strengthened" if weakens else "softened"
+            key = (ftype, cue.start, cue.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            a, b = _attribution_span(doc, cue)
+            cue_span = doc.token_span(a, b)
+            claim_span = _span_of(other, claim)
+            label = {
+                "hedge": "hedge",
+                "attribution": "attribution",
+                "conditional": "French reporting conditional",
+                "downtoner": "downtoner",
+                "booster": "booster",
+            }[cue.category]
+            verb = "added in the rendition" if where == "rendition" else "in the source, absent from the rendition"
+            evidence = f"{label} '{cue.text}' {verb}; it governs a claim present on both sides"
+            if where == "rendition":
+                f = Finding("", ftype, "medium", 0.7, claim_span, cue_span, [f"{cue.category}: {cue.cue}"], evidence)
+            else:
+                f = Finding("", ftype, "medium", 0.7, cue_span, claim_span, [f"{cue.category}: {cue.cue}"], evidence)
+            findings.append(f)
+    return findings
+
+
+def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s) -> list[Finding]:
+    findings: list[Finding] = []
+    src_modals = [c for c in src_cues if c.category == "modal" and c.strength is not None]
+    for tc in tgt_cues:
+        if tc.category != "modal" or tc.strength is None:
+            continue
+        claim = _mapped(tc.scope, tc, t2s, tgt)
+        linked = _cue_linked(tc, t2s)
+        partners = [c for c in src_modals if _governs(c, claim) or any(c.start <= k < c.end for k in linked)]
+        if not partners:
+            continue
+        sc = max(partners, key=lambda c: (any(c.start <= k < c.end for k in linked), -abs(c.start)))
+        gap = tc.strength - sc.strength
+        if abs(gap) < MODAL_GAP:
+            continue
+        ftype = "softened" if gap < 0 else "strengthened"
+        findings.append(
+            Finding(
+                "", ftype, "medium", min(0.9, 0.5 + abs(gap)),
+                src.token_span(sc.start, sc.end - 1), tgt.token_span(tc.start, tc.end - 1),
+                [f"modal: {sc.cue} ({sc.strength:.1f})", f"modal: {tc.cue} ({tc.strength:.1f})"],
+                f"modal strength {sc.strength:.1f} in the source becomes {tc.strength:.1f} in the rendition",
+            )
+        )
+    return findings
+
+
+def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2s) -> list[Finding]:
+    findings: list[Finding] = []
+    for side_cues, other_cues, doc, other, mapping, where in (
+        (tgt_cues, src_cues, tgt, src, t2s, "rendition"),
+        (src_cues, tgt_cues, src, tgt, s2t, "source"),
+    ):
+        for cue in side_cues:
+            if cue.category != "negator":
+                continue
+            claim = _mapped(cue.scope, cue, mapping, doc)
+            if len(claim) < 2:
+                continue
+            linked = _cue_linked(cue, mapping)
+            if any(c.category == "negator" and (_governs(c, claim) or any(c.start <= k < c.end for k in linked)) for c in other_cues):
+                continue
+            cue_span = doc.token_span(cue.start, cue.end - 1)
+            claim_span = _span_of(other, claim)
+            evidence = (
+                f"negation '{cue.text}' on one side only: the {'rendition' if where == 'rendition' else 'source'} "
+                "negates a claim the other side affirms"
+            )
+            if where == "rendition":
+                f = Finding("", "contradicted", "high", 0.75, claim_span, cue_span, [f"negator: {cue.cue}"], evidence)
+            else:
+                f = Finding("", "contradicted", "high", 0.75, cue_span, claim_span, [f"negator: {cue.cue}"], evidence)
+            findings.append(f)
+    return findings
+
+
+def _linked_between(a: tuple[int, int], b: tuple[int, int], s2t: dict[int, set[int]]) -> bool:
+    return any(t in range(*b) for k in range(*a) for t in s2t.get(k, ()))
+
+
+def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Finding]:
+    """Dates and quantities that disagree, paired by alignment (or by being alone)."""
+    findings: list[Finding] = []
+    src_items = []
+    tgt_items = []
+    for doc, sids, out in ((src, bead.source, src_items), (tgt, bead.rendition, tgt_items)):
+        for sid in sids:
+            if doc.sentences[sid].boilerplate:
+                continue
+            base, toks = _sentence_tokens(doc, sid)
+            for d in extract_dates(toks, doc.lang):
+                out.append(("date", d, (base + d.start, base + d.end)))
+            for q in extract_quantities(toks, doc.lang):
+                out.append(("quantity", q, (base + q.start, base + q.end)))
+    used: set[int] = set()
+    for kind, item, rng in src_items:
+        candidates = [(j, t) for j, t in enumerate(tgt_items) if t[0] == kind and j not in used]
+        if not candidates:
+            continue
+        linked = [(j, t) for j, t in candidates if _linked_between(rng, t[2], s2t)]
+        if linked:
+            j, t = linked[0]
+        elif len(candidates) == 1 and sum(1 for s in src_items if s[0] == kind) == 1:
+            j, t = candidates[0]
+        else:
+            continue
+        agree = dates_agree(item, t[1]) if kind == "date" else quantities_agree(item, t[1])
+        if agree is None:
+            continue
+        used.add(j)
+        if agree:
+            continue
+        s_span = src.token_span(rng[0], rng[1] - 1)
+        t_span = tgt.token_span(t[2][0], t[2][1] - 1)
+        findings.append(
+            Finding(
+                "", "changed", "high", 0.9 if linked else 0.75, s_span, t_span, [],
+                f"{kind} '{s_span.text}' in the source does not match '{t_span.text}' in the rendition after normalisation",
+            )
+        )
+    return findings
+
+
+def _is_name(doc: Document, k: int) -> bool:
+    tok = doc.tokens[k]
+    first = k == doc.sentences[tok.sentence].token_start
+    return tok.kind == "word" and tok.text[:1].isupper() and not first and len(tok.text) > 1
+
+
+def _name_findings(src: Document, tgt: Document, links: Sequence[Link], variants: list[str]) -> list[Finding]:
+    """Aligned names that are clearly different entities. Spelling variants and known
+    aliases become evidence, not findings. Cross-lingually, exonyms (Damas/Damascus)
+    look different to spelling rules, so only very dissimilar, confidently linked
+    names count."""
+    findings: list[Finding] = []
+    cross = src.lang != tgt.lang
+    for lk in links:
+        if not (_is_name(src, lk.source) and _is_name(tgt, lk.rendition)):
+            continue
+        a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
+        same, why = same_entity(a, b)
+        if same:
+            if why != "exact" and norm_form(a) != norm_form(b):
+                variants.append(f"{a} / {b}: same entity ({why})")
+            continue
+        if cross or lk.score < 0.8 or why.startswith("alias") is False and not why.startswith("different"):
+            continue
+        findings.append(
+            Finding(
+                "", "changed", "high", 0.6, src.token_span(lk.source, lk.source), tgt.token_span(lk.rendition, lk.rendition),
+                [], f"aligned names differ: '{a}' vs '{b}' ({why})",
+            )
+        )
+    return findings
+
+
+def _antonym_findings(src: Document, tgt: Document, links: Sequence[Link]) -> list[Finding]:
+    if src.lang != tgt.lang:
+        return []
+    findings = []
+    for lk in links:
+        a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
+        if are_antonyms(a, b, src.lang):
+            findings.append(
+                Finding(
+                    "", "contradicted", "high", 0.7, src.token_span(lk.source, lk.source),
+                    tgt.token_span(lk.rendition, lk.rendition), [f"antonyms: {a} / {b}"],
+                    f"aligned words are antonyms: '{a}' vs '{b}'",
+                )
+            )
+    return findings
+
+
+def claim_findings(
+    src: Document,
+    tgt: Document,
+    beads: Sequence[Bead],
+    links: Sequence[Link],
+    notes: list[str] | None = None,
+) -> list[Finding]:
+    """All claim-level findings for aligned beads."""
+    for doc in (src, tgt):
+        if not has_lexicon(doc.lang) and notes is not None:
+            notes.append(f"no cue lexicon for language {doc.lang!r}: softened/strengthened/contradicted checks are limited")
+    s2t: dict[int, set[int]] = defaultdict(set)
+    t2s: dict[int, set[int]] = defaultdict(set)
+    for lk in links:
+        s2t[lk.source].add(lk.rendition)
+        t2s[lk.rendition].add(lk.source)
+    findings: list[Finding] = []
+    variants: list[str] = []
+    for bead in beads:
+        if not bead.source or not bead.rendition:
+            continue
+        src_cues = bead_cues(src, bead.source)
+        tgt_cues = bead_cues(tgt, bead.rendition)
+        findings += _cue_findings(src, tgt, src_cues, tgt_cues, s2t, t2s)
+        findings += _modal_findings(src, tgt, src_cues, tgt_cues, t2s)
+        findings += _negation_findings(src, tgt, src_cues, tgt_cues, s2t, t2s)
+        findings += _fact_findings(src, tgt, bead, s2t)
+        bead_links = [lk for lk in links if src.tokens[lk.source].sentence in bead.source]
+        findings += _name_findings(src, tgt, bead_links, variants)
+        findings += _antonym_findings(src, tgt, bead_links)
+    if notes is not None and variants:
+        notes.append("name variants treated as the same entity: " + "; ".join(sorted(set(variants))))
+    return findings

@@ -1,0 +1,172 @@
+"""The second alignment path: the source's English machine translation against an
+English rendition, and MT-model evidence for findings.
+
+Cross-lingual word alignment misses counterparts that a translation makes obvious
+("l'UGP" / "Popular Mobilization Forces" is hard for the encoder, easy once the MT
+says "the PMU"). The path works in three steps inside each sentence bead:
+
+1. source -> MT-English: cross-lingual alignment of a sentence with its own
+   translation (the easiest case for the encoder);
+2. MT-English -> rendition: monolingual alignment;
+3. combination: a rendition token has a counterpart if either path gives it one; a
+   source token has one if directly aligned, or if an MT token aligned to it has a
+   counterpart in the rendition. A span is reported as added/dropped only when
+   *both* paths leave it without counterpart, so the MT path can only remove false
+   alarms, never add them.
+
+Forced decoding gives evidence per finding: how surprising each rendition word is to
+the MT model given the source sentence (log-probability), and how much attention
+each source word receives while the model reads the rendition (coverage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .differences import EXPLAINED, TokenEvidence
+from .embedding import EmbeddedSentence, Encoder
+from .segmentation import tokenize
+from .structures import Bead, Document, Token
+from .word_alignment import PieceVectors, align_words
+
+SURPRISE_LOGPROB = -4.0
+LOW_COVERAGE = 0.15
+
+
+@dataclass(slots=True)
+class MTEvidence:
+    """What the MT path adds: counterpart flags per token, and per-token evidence."""
+
+    src_explained: np.ndarray
+    tgt_explained: np.ndarray
+    tgt_logprob: np.ndarray  # NaN where not scored
+    src_coverage: np.ndarray  # NaN where not scored
+
+
+def _mt_tokens(doc: Document) -> dict[int, list[Token]]:
+    out: dict[int, list[Token]] = {}
+    for s in doc.sentences:
+        if s.translation:
+            out[s.id] = tokenize(s.translation, 0, len(s.translation), "en", s.id)
+    return out
+
+
+def _content_pieces(emb: EmbeddedSentence, tokens: Sequence[Token], offset: int) -> PieceVectors:
+    keep = [k for k, t in enumerate(tokens) if t.kind in ("word", "number")]
+    pv = emb.pieces.select_words(keep)
+    return PieceVectors(pv.vectors, pv.word + offset)
+
+
+def mt_path(
+    src: Document,
+    tgt: Document,
+    beads: Sequence[Bead],
+    src_emb: Sequence[EmbeddedSentence],
+    tgt_emb: Sequence[EmbeddedSentence],
+    encoder: Encoder,
+    method: str,
+    token_type: str,
+) -> MTEvidence:
+    """Counterparts found through the MT-English of the source."""
+    src_ok = np.zeros(len(src.tokens), bool)
+    tgt_ok = np.zeros(len(tgt.tokens), bool)
+    mt_tokens = _mt_tokens(src)
+    order = sorted(mt_tokens)
+    mt_emb = dict(zip(order, encoder.embed([[t.text for t in mt_tokens[i]] for i in order]), strict=True))
+    for bead in beads:
+        if not bead.source or not bead.rendition:
+            continue
+        sids = [sid for sid in bead.source if sid in mt_tokens]
+        if not sids:
+            continue
+        # MT tokens get bead-local ids: sentence-major, offset by a running count.
+        offsets, parts, owners = [], [], []
+        base = 0
+        for sid in sids:
+            offsets.append(base)
+            parts.append(_content_pieces(mt_emb[sid], mt_tokens[sid], base))
+            owners.extend([sid] * len(mt_tokens[sid]))
+            base += len(mt_tokens[sid])
+        mt_pv = PieceVectors(np.concatenate([p.vectors for p in parts]), np.concatenate([p.word for p in parts]))
+        tgt_parts = []
+        for sid in bead.rendition:
+            s = tgt.sentences[sid]
+            toks = tgt.tokens[s.token_start : s.token_end]
+            tgt_parts.append(_content_pieces(tgt_emb[sid], toks, s.token_start))
+        tgt_pv = PieceVectors(np.concatenate([p.vectors for p in tgt_parts]), np.concatenate([p.word for p in tgt_parts]))
+        mono = align_words(mt_pv, tgt_pv, method=method, token_type=token_type)
+        mt_has = {a for a, _, _ in mono.links} | {w for w, b in mono.src_best.items() if b >= EXPLAINED}
+        for _, b, _ in mono.links:
+            tgt_ok[b] = True
+        for w, b in mono.tgt_best.items():
+            if b >= EXPLAINED:
+                tgt_ok[w] = True
+        # Source -> its own translation, sentence by sentence.
+        for sid, off in zip(sids, offsets, strict=True):
+            s = src.sentences[sid]
+            toks = src.tokens[s.token_start : s.token_end]
+            sp = _content_pieces(src_emb[sid], toks, s.token_start)
+            mp = _content_pieces(mt_emb[sid], mt_tokens[sid], off)
+            cross = align_words(sp, mp, method=method, token_type=token_type)
+            for a, m, _ in cross.links:
+                if m in mt_has:
+                    src_ok[a] = True
+    return MTEvidence(src_ok, tgt_ok, np.full(len(tgt.tokens), np.nan), np.full(len(src.tokens), np.nan))
+
+
+def _bead_text(doc: Document, sids: Sequence[int]) -> tuple[str, int]:
+    start = doc.sentences[sids[0]].start
+    end = doc.sentences[sids[-1]].end
+    return doc.text[start:end], start
+
+
+def forced_decoding(src: Document, tgt: Document, beads: Sequence[Bead], translator, ev: MTEvidence) -> None:
+    """Fill ``ev.tgt_logprob`` (per rendition token, the lowest piece log-probability)
+    and ``ev.src_coverage`` (per source token, attention received) from the MT model
+    reading each rendition bead given its source bead."""
+    pairs = [(b, *_bead_text(src, b.source), *_bead_text(tgt, b.rendition)) for b in beads if b.source and b.rendition]
+    if not pairs:
+        return
+    scores = translator.score([p[1] for p in pairs], [p[3] for p in pairs], with_attention=True)
+    for (_bead, _stext, s_off, _ttext, t_off), fs in zip(pairs, scores, strict=True):
+        tgt_char = np.full(len(tgt.text) + 1, np.nan)
+        for (a, b), lp in zip(fs.char_spans, fs.logprobs, strict=True):
+            if np.isnan(lp):
+                continue
+            seg = tgt_char[t_off + a : t_off + b]
+            tgt_char[t_off + a : t_off + b] = np.fmin(seg, lp) if np.isfinite(seg).any() else lp
+        cov = None
+        if fs.cross_attention is not None and len(fs.source_char_spans):
+            cov = np.asarray(fs.cross_attention).sum(axis=0)
+        src_char = np.full(len(src.text) + 1, np.nan)
+        if cov is not None:
+            for (a, b), c in zip(fs.source_char_spans, cov, strict=False):
+                src_char[s_off + a : s_off + b] = np.fmax(src_char[s_off + a : s_off + b], c) if np.isfinite(src_char[s_off + a : s_off + b]).any() else c
+        for k, t in enumerate(tgt.tokens):
+            if t_off <= t.start < t_off + len(_ttext):
+                vals = tgt_char[t.start : t.end]
+                if np.isfinite(vals).any():
+                    ev.tgt_logprob[k] = float(np.nanmin(vals))
+        for k, t in enumerate(src.tokens):
+            if s_off <= t.start < s_off + len(_stext):
+                vals = src_char[t.start : t.end]
+                if np.isfinite(vals).any():
+                    ev.src_coverage[k] = float(np.nanmax(vals))
+
+
+def combine(src: Document, tgt: Document, src_ev: TokenEvidence, tgt_ev: TokenEvidence, mt: MTEvidence) -> None:
+    """Fold the MT path into the direct evidence: a token has a counterpart when
+    either path gives it one; MT-model evidence is attached as text."""
+    src_ev.aligned |= mt.src_explained
+    tgt_ev.aligned |= mt.tgt_explained
+    for k, lp in enumerate(mt.tgt_logprob):
+        if np.isfinite(lp) and lp <= SURPRISE_LOGPROB:
+            tgt_ev.extra[k] = f"the MT model finds '{tgt.tokens[k].text}' unlikely given the source (log-prob {lp:.1f})"
+    for k, c in enumerate(mt.src_coverage):
+        if np.isfinite(c) and c <= LOW_COVERAGE:
+            src_ev.extra[k] = (
+                f"the MT model barely attends to '{src.tokens[k].text}' when reading the rendition (attention {c:.2f})"
+            )

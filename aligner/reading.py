@@ -1,8 +1,11 @@
 """Reading input files into text, with the offsets every later stage relies on.
 
 Decoding order: a BOM decides (UTF-8, UTF-16 LE/BE, UTF-32); otherwise strict UTF-8;
-otherwise Windows-1252, then Latin-1, each with a warning, since a wrongly guessed
-8-bit encoding silently changes names and numbers. The BOM is not part of the text.
+otherwise, when the bytes are UTF-8 apart from a few broken sequences (a truncated
+download, one mangled character), UTF-8 with those bytes replaced by U+FFFD; otherwise
+Windows-1252, then Latin-1. Every fallback comes with a warning, since a wrongly
+guessed 8-bit encoding silently changes names and numbers. The BOM is not part of the
+text.
 HTML is reduced to its visible text (scripts and styles dropped, block elements become
 line breaks) so that tags are never echoed and never count as words; offsets then
 refer to that extracted text, which the JSON report carries.
@@ -12,11 +15,12 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 from .cache import sha256_bytes
 from .errors import InputError
@@ -59,26 +63,49 @@ class ReadText:
     warnings: list[str] = field(default_factory=list)
 
 
+_UNSAFE_IN_MESSAGES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _describe(path: str) -> str:
-    return "standard input" if path == "-" else path
+    """The input's name for messages; control characters in a file name are shown as
+    escapes so that an error line stays one harmless line on a terminal."""
+    if path == "-":
+        return "standard input"
+    return _UNSAFE_IN_MESSAGES.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
 
 
 def _read_bytes(path: str) -> bytes:
+    name = _describe(path)
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{path}: no such file")
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory, not a text file")
+        stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+        if stream is None:
+            raise InputError("standard input is not available (closed)")
         try:
-            with open(p, "rb") as fh:
+            data = stream.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"standard input cannot be read ({exc.strerror or exc})") from None
+    else:
+        try:
+            info = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            raise InputError(f"{name}: no such file") from None
+        except PermissionError:
+            raise InputError(f"{name}: permission denied") from None
+        except ValueError:  # a NUL byte in the name
+            raise InputError(f"{name}: not a valid file name") from None
+        except OSError as exc:  # name too long, symlink loop, ...
+            raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{name}: is a directory, not a text file")
+        try:
+            with open(path, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
         except PermissionError:
-            raise InputError(f"{path}: permission denied") from None
+            raise InputError(f"{name}: permission denied") from None
+        except IsADirectoryError:
+            raise InputError(f"{name}: is a directory, not a text file") from None
         except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_BYTES:
         raise InputError(f"{_describe(path)}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     return data
@@ -116,8 +143,16 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str, list[str]]:
                 ) from None
     try:
         return data.decode("utf-8"), "utf-8", warnings
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    repaired = _mostly_utf8(data)
+    if repaired is not None:
+        text, bad = repaired
+        warnings.append(
+            f"{_describe(path)}: not valid UTF-8 at {bad} place(s) (first at byte {first_bad}); "
+            "read as UTF-8 with those bytes replaced by U+FFFD"
+        )
+        return text, "utf-8", warnings
     try:
         text = data.decode("cp1252")
         enc = "windows-1252"
@@ -130,13 +165,32 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str, list[str]]:
     return text, enc, warnings
 
 
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with U+FFFD for the broken sequences, and how many there were, when the
+    bytes are clearly UTF-8 apart from those; None when an 8-bit code page fits better.
+
+    Text in an 8-bit code page almost never contains a valid multi-byte UTF-8 sequence
+    (it would take "Ã©"-like letter pairs), while a UTF-8 file with a damaged byte has
+    many valid ones around it. Decoding that file as Windows-1252 would turn every
+    accented letter and curly quote into mojibake to save one broken character."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # literal U+FFFD stays
+    valid_multibyte = sum(1 for ch in text if ord(ch) >= 0x80) - bad
+    if bad and valid_multibyte >= bad:
+        return text, bad
+    return None
+
+
 class _TextExtractor(HTMLParser):
     """Collects visible text; block-level tags become line breaks."""
 
     _BLOCK = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer "
-        "blockquote pre hr title dt dd figcaption nav aside main form".split()
-    )
+        {
+            "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+            "table", "section", "article", "header", "footer", "blockquote", "pre", "hr",
+            "title", "dt", "dd", "figcaption", "nav", "aside", "main", "form",
+        }
+    )  # fmt: skip
     _SKIP = frozenset(["script", "style", "noscript", "template", "svg", "head"])
 
     def __init__(self) -> None:
@@ -168,12 +222,31 @@ def looks_like_html(text: str, path: str) -> bool:
     return path.lower().endswith((".html", ".htm", ".xhtml")) or bool(_HTML_SNIFF.match(text[:1000]))
 
 
+_FALLBACK_SKIP = re.compile(r"<(script|style|noscript|template|svg|head)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_FALLBACK_BLOCK = re.compile(
+    r"</?(?:" + "|".join(sorted(_TextExtractor._BLOCK)) + r")\b[^>]*>", re.I
+)
+_FALLBACK_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<[!?/]?[A-Za-z][^>]*>|<!\[.*?(?:\]\]>|\Z)", re.S)
+
+
+def _html_parts(markup: str) -> str:
+    """Visible text with tags removed, by the HTML parser; a page the parser gives up
+    on (it raises on some malformed markup, e.g. an unknown ``<![...[`` section) is
+    stripped with regular expressions instead, so a bad page is never a crash."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(markup)
+        parser.close()
+        return "".join(parser.parts)
+    except Exception:  # html.parser raises AssertionError and others on bad markup
+        text = _FALLBACK_SKIP.sub(" ", markup)
+        text = _FALLBACK_BLOCK.sub("\n", text)
+        return _FALLBACK_TAG.sub(" ", text)
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block per line, whitespace tidied."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    raw = html.unescape("".join(parser.parts))
+    raw = html.unescape(_html_parts(markup))
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in raw.split("\n")]
     out: list[str] = []
     for line in lines:

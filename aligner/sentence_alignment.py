@@ -34,6 +34,9 @@ class AlignParams:
     max_bead: int = 3
     band: int = 12
     moved_max_cost: float = 0.62
+    # A bead whose normalised cost exceeds this is too loose to be a correspondence
+    # (partial overlaps pair leftovers): its sentences are reported as unaligned.
+    split_cost: float = 0.75
     norm_samples: int = 64
 
     @classmethod
@@ -98,6 +101,7 @@ def _dp(
     cost = [np.full(w, inf) for w in width]
     back = [np.zeros((w, 2), dtype=np.int16) for w in width]
     cos_keep = [np.zeros(w) for w in width]
+    base_keep = [np.zeros(w) for w in width]
     cost[0][0 - lo[0]] = 0.0 if lo[0] == 0 else inf
 
     for i in range(n + 1):
@@ -120,10 +124,12 @@ def _dp(
             if a == 0 or b == 0:
                 step = np.full(len(js), params.gap * (a + b))
                 cosv = np.zeros(len(js))
+                basev = np.zeros(len(js))
             else:
                 valid = ok & (pj >= 0) & (pj + b <= m)
                 step = np.full(len(js), inf)
                 cosv = np.zeros(len(js))
+                basev = np.zeros(len(js))
                 if valid.any():
                     u = blocks_s[a][pi]
                     vj = pj[valid]
@@ -133,12 +139,14 @@ def _dp(
                     factor = (a + b) / 2.0 * (1.0 + params.merge_penalty * (a + b - 2))
                     step[valid] = base * factor
                     cosv[valid] = c
+                    basev[valid] = base
             total = prev + step
             better = total < row
             if better.any():
                 row[better] = total[better]
                 back[i][better] = (a, b)
                 cos_keep[i][better] = cosv[better]
+                base_keep[i][better] = basev[better]
         # (0, 1) steps stay in the row, so they chain left to right.
         for k in range(1, len(js)):
             cand = row[k - 1] + params.gap
@@ -146,6 +154,7 @@ def _dp(
                 row[k] = cand
                 back[i][k] = (0, 1)
                 cos_keep[i][k] = 0.0
+                base_keep[i][k] = 0.0
 
     if not (lo[n] <= m <= hi[n]) or not np.isfinite(cost[n][m - lo[n]]):
         raise RuntimeError("sentence alignment band excluded the end cell")
@@ -155,7 +164,13 @@ def _dp(
         a, b = (int(x) for x in back[i][j - lo[i]])
         if a == 0 and b == 0:
             raise RuntimeError("broken back-pointer in sentence alignment")
-        beads.append((i - a, i, j - b, j, float(cos_keep[i][j - lo[i]])))
+        cell = j - lo[i]
+        if a and b and base_keep[i][cell] > params.split_cost:
+            # Too loose to be a correspondence: leave these sentences unaligned.
+            beads.extend([(i - a + k, i - a + k + 1, j - b, j - b, 0.0) for k in reversed(range(a))])
+            beads.extend([(i - a, i - a, j - b + k, j - b + k + 1, 0.0) for k in reversed(range(b))])
+        else:
+            beads.append((i - a, i, j - b, j, float(cos_keep[i][cell])))
         i, j = i - a, j - b
     beads.reverse()
     return beads

@@ -12,6 +12,20 @@ pair:
   (SimAlign solves it with networkx; the Hungarian algorithm gives the same
   matching much faster).
 
+Variants measured in ``benchmarks/wordalign_aer.py`` (see benchmarks/README.md):
+
+- ``softmax:T:TH``: awesome-align's extraction on cosine similarities (both
+  directional softmaxes at temperature T give the pair more than TH);
+- ``growdiag`` / ``growdiagfinal``: the forward and backward argmax links
+  symmetrised with Koehn's grow-diag(-final) heuristic;
+- ``argmax+itermax:TH``: argmax links plus IterMax's extra links whose similarity
+  is at least TH.
+
+``align_words`` can also match on *centred* vectors (``src_shift``/``tgt_shift``,
+for instance the mean piece vector of each language side of a batch, from
+:func:`mean_vector`): removing each side's mean direction makes cosine
+similarities far less anisotropic and improves alignment (Libovický et al. 2020).
+
 ``tests/test_word_alignment.py`` checks these against the ``simalign`` package's own
 functions on random and real matrices.
 """
@@ -24,6 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 
 METHODS = ("argmax", "itermax", "mwmf")
+# Also accepted by :func:`match` (T, TH numbers): see the module docstring.
+EXTRA_METHODS = ("softmax:T:TH", "growdiag", "growdiagfinal", "argmax+itermax:TH")
 
 
 def cosine_matrix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -111,7 +127,44 @@ def softmax_links(sim: np.ndarray, temperature: float = 0.05, threshold: float =
     return (fwd > threshold) & (bwd > threshold)
 
 
+def grow_diag_links(sim: np.ndarray, final: bool = False) -> np.ndarray:
+    """Koehn's grow-diag(-final) symmetrisation of the forward (row -> best column)
+    and backward (column -> best row) argmax alignments."""
+    m, n = sim.shape
+    if m == 0 or n == 0:
+        return np.zeros((m, n), dtype=bool)
+    fwd = np.zeros((m, n), dtype=bool)
+    fwd[np.arange(m), sim.argmax(axis=1)] = True
+    bwd = np.zeros((m, n), dtype=bool)
+    bwd[sim.argmax(axis=0), np.arange(n)] = True
+    links = fwd & bwd
+    union = fwd | bwd
+    row_done = links.any(axis=1)
+    col_done = links.any(axis=0)
+    neighbours = [(-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)]
+    added = True
+    while added:
+        added = False
+        for i, j in zip(*np.nonzero(links), strict=True):
+            for di, dj in neighbours:
+                a, b = i + di, j + dj
+                if 0 <= a < m and 0 <= b < n and union[a, b] and not links[a, b] and (not row_done[a] or not col_done[b]):
+                    links[a, b] = row_done[a] = col_done[b] = added = True
+    if final:
+        for a, b in zip(*np.nonzero(union), strict=True):
+            if not row_done[a] or not col_done[b]:
+                links[a, b] = row_done[a] = col_done[b] = True
+    return links
+
+
 def match(sim: np.ndarray, method: str) -> np.ndarray:
+    """Boolean link matrix of ``method`` (one of METHODS or EXTRA_METHODS) on ``sim``."""
+    if method.startswith("argmax+itermax"):
+        parts = method.split(":")
+        th = float(parts[1]) if len(parts) > 1 else 0.0
+        return argmax_links(sim) | (itermax_links(sim) & (sim >= th))
+    if method in ("growdiag", "growdiagfinal"):
+        return grow_diag_links(sim, final=method == "growdiagfinal")
     if method.startswith("softmax"):
         parts = method.split(":")
         t = float(parts[1]) if len(parts) > 1 else 0.05
@@ -169,18 +222,52 @@ class WordAlignment:
     tgt_best: dict[int, float]
 
 
+def mean_vector(parts: Iterable[PieceVectors]) -> np.ndarray | None:
+    """Mean piece vector over ``parts`` (for instance every sentence of one language
+    side of a batch or document); None when there are no pieces."""
+    total: np.ndarray | None = None
+    count = 0
+    for pv in parts:
+        if len(pv.word) == 0:
+            continue
+        s = pv.vectors.sum(axis=0, dtype=np.float64)
+        total = s if total is None else total + s
+        count += len(pv.word)
+    return None if total is None else total / count
+
+
+def _best_per_word(words: np.ndarray, best: np.ndarray) -> dict[int, float]:
+    """Largest ``best`` value per word id, at least -1 (ids in order of first appearance)."""
+    values = np.maximum(best.astype(np.float64), -1.0).tolist()
+    if len(words) and np.all(words[1:] > words[:-1]):  # one value per word: no reduction
+        return dict(zip(words.tolist(), values, strict=True))
+    out: dict[int, float] = {}
+    for w, v in zip(words.tolist(), values, strict=True):
+        out[w] = max(out.get(w, -1.0), v)
+    return out
+
+
 def align_words(
     src: PieceVectors,
     tgt: PieceVectors,
     method: str = "itermax",
     token_type: str = "bpe",
     distortion: float = 0.0,
+    *,
+    src_shift: np.ndarray | None = None,
+    tgt_shift: np.ndarray | None = None,
 ) -> WordAlignment:
     """Align the words behind two sets of piece vectors.
 
-    With ``token_type="bpe"`` (SimAlign's default and the better one on the dev
-    pairs) subwords are matched and a word pair is linked when any of their pieces
-    are; with ``"word"`` each word is first averaged over its pieces.
+    With ``token_type="bpe"`` (SimAlign's default) subwords are matched and a word
+    pair is linked when any of their pieces are; with ``"word"`` each word is first
+    averaged over its pieces.
+
+    ``src_shift``/``tgt_shift`` (vectors, e.g. :func:`mean_vector` of each language
+    side of the batch) are subtracted from the piece vectors before *matching*
+    (centring). The similarities reported (link scores, ``src_best``, ``tgt_best``)
+    are always the plain cosines of the unshifted vectors, so thresholds calibrated
+    on them keep their meaning.
     """
     if len(src.word) == 0 or len(tgt.word) == 0:
         return WordAlignment([], {int(w): 0.0 for w in np.unique(src.word)}, {int(w): 0.0 for w in np.unique(tgt.word)})
@@ -191,17 +278,20 @@ def align_words(
         sv, sw = src.vectors, src.word
         tv, tw = tgt.vectors, tgt.word
     sim = cosine_matrix(sv, tv)
-    links_mat = match(apply_distortion(sim, distortion), method)
+    if src_shift is None and tgt_shift is None:
+        match_sim = sim
+    else:
+        src_c = src if src_shift is None else PieceVectors(src.vectors - src_shift, src.word)
+        tgt_c = tgt if tgt_shift is None else PieceVectors(tgt.vectors - tgt_shift, tgt.word)
+        if token_type == "word":
+            match_sim = cosine_matrix(src_c.word_vectors()[0], tgt_c.word_vectors()[0])
+        else:
+            match_sim = cosine_matrix(src_c.vectors, tgt_c.vectors)
+    links_mat = match(apply_distortion(match_sim, distortion), method)
+    rows, cols = np.nonzero(links_mat)
     pairs: dict[tuple[int, int], float] = {}
-    for i, j in zip(*np.nonzero(links_mat), strict=True):
-        key = (int(sw[i]), int(tw[j]))
-        pairs[key] = max(pairs.get(key, -1.0), float(sim[i, j]))
-    src_best: dict[int, float] = {}
-    row_best = sim.max(axis=1)
-    for w, s in zip(sw, row_best, strict=True):
-        src_best[int(w)] = max(src_best.get(int(w), -1.0), float(s))
-    tgt_best: dict[int, float] = {}
-    col_best = sim.max(axis=0)
-    for w, s in zip(tw, col_best, strict=True):
-        tgt_best[int(w)] = max(tgt_best.get(int(w), -1.0), float(s))
+    for a, b, v in zip(sw[rows].tolist(), tw[cols].tolist(), sim[rows, cols].astype(np.float64).tolist(), strict=True):
+        pairs[(a, b)] = max(pairs.get((a, b), -1.0), v)
+    src_best = _best_per_word(sw, sim.max(axis=1))
+    tgt_best = _best_per_word(tw, sim.max(axis=0))
     return WordAlignment(sorted((a, b, s) for (a, b), s in pairs.items()), src_best, tgt_best)

@@ -18,6 +18,7 @@ import base64
 import bisect
 import hashlib
 import html
+import itertools
 import json
 import math
 import re
@@ -43,13 +44,12 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 _LANG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 
+_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
+
+
 def _visible(m: re.Match) -> str:
     c = ord(m.group())
-    if c < 0x20:
-        return chr(0x2400 + c)  # control pictures: ␀ … ␟ (␛ for ESC)
-    if c == 0x7F:
-        return "\u2421"
-    return f"\u27e8U+{c:04X}\u27e9"
+    return f"\u27e8{_NAMES.get(c) or f'U+{c:04X}'}\u27e9"  # ⟨ESC⟩, ⟨U+202E⟩
 
 
 def clean(value: Any) -> str:
@@ -60,6 +60,20 @@ def clean(value: Any) -> str:
 def esc(value: Any) -> str:
     """Input text escaped for HTML text or a double-quoted attribute."""
     return html.escape(clean(value), quote=True)
+
+
+def esc_text(value: Any) -> str:
+    """Like :func:`esc`, for element content: the visible stand-ins for control
+    characters are wrapped in ``<span class="ctl">`` so that they stand out."""
+    s = "" if value is None else str(value)
+    out: list[str] = []
+    last = 0
+    for m in _UNSAFE.finditer(s):
+        out.append(html.escape(s[last : m.start()], quote=True))
+        out.append(f'<span class="ctl">{html.escape(_visible(m))}</span>')
+        last = m.end()
+    out.append(html.escape(s[last:], quote=True))
+    return "".join(out)
 
 
 def json_for_script(data: Any) -> str:
@@ -184,7 +198,7 @@ class _Side:
         mark_open: tuple | None = None
         tok_open: int | None = None
         ti = 0
-        for x, y in zip(cuts, cuts[1:], strict=False):
+        for x, y in itertools.pairwise(cuts):
             while ti < len(toks) and toks[ti][1] <= x:
                 ti += 1
             tok = toks[ti] if ti < len(toks) and toks[ti][0] <= x < toks[ti][1] else None
@@ -216,7 +230,7 @@ class _Side:
                         ident = f' id="{self.key}t{tk}"'
                     out.append(f'<span class="{cls}" data-t="{self.key}{tk}"{ident}>')
                 tok_open = tk
-            out.append(esc(self.text[x:y]))
+            out.append(esc_text(self.text[x:y]))
         if tok_open is not None:
             out.append("</span>")
         if mark_open is not None:
@@ -622,6 +636,7 @@ tr:target td,tr:target th.bn{background:#fff8db}
 .gloss .gl{font-style:normal;font-size:.62rem;font-weight:700;letter-spacing:.08em;color:#7d8797;margin-right:.2rem}
 body.nogloss .gloss{display:none}
 .w{border-radius:2px;cursor:pointer}
+.ctl{font-family:var(--mono);font-size:.72em;font-style:normal;color:#8a2b12;background:#fde2dc;border-radius:2px;padding:0 .15em}
 body.heat .w.d1{background:rgba(90,60,30,.06)}
 body.heat .w.d2{background:rgba(90,60,30,.12)}
 body.heat .w.d3{background:rgba(90,60,30,.19)}
@@ -629,7 +644,8 @@ body.heat .w.d4{background:rgba(90,60,30,.27)}
 mark.hl{color:inherit;background:var(--b);border-bottom:2px solid var(--c);border-radius:2px;padding:0 .5px;cursor:help;box-decoration-break:clone;-webkit-box-decoration-break:clone}
 mark.hl.v-high{border-bottom-width:3px}
 mark.hl.v-low{background:color-mix(in srgb,var(--b) 55%,transparent)}
-mark.hl.ctx{background:none;border-bottom:1.5px dotted var(--c);padding:0;cursor:help}
+mark.hl.ctx{background:none;border-bottom:1.5px dotted color-mix(in srgb,var(--c) 60%,transparent);padding:0;cursor:help}
+mark.hl.pair{box-shadow:0 0 0 2px var(--c);background:var(--b)}
 mark.hl.off{background:none;border-bottom:0;cursor:text}
 mark.hl:focus{outline:2px solid #1d2127;outline-offset:1px}
 mark.hl:focus:not(:focus-visible){outline:none}
@@ -684,27 +700,31 @@ footer{padding:.8rem 1.6rem 2rem;color:var(--muted);font-size:.75rem}
 html[data-ready] .nojs{display:none}
 @media (max-width:900px){.layout{grid-template-columns:1fr}aside{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}}
 @media print{
-html{font-size:11pt}
+html{font-size:10pt}
 body{background:#fff}
-header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 .4rem}
-header.top h1,.doc .role,.doc .path,.doc .sha,.sig,.sig b{color:#000}
+header.top{display:block;background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 .4rem}
+header.top h1{margin-bottom:.3rem}
+header.top .doc{display:inline-block;vertical-align:top;margin-right:1.5rem}
+header.top h1,header.top h1 .app,.doc .role,.doc .path,.doc .sha,.sig,.sig b{color:#000}
+.arrow{display:none}
+.sig{margin-top:.3rem}
 .doc .lang{background:#fff;color:#000;border:1px solid #000}
 .layout{display:block}
-aside{position:static;max-height:none;overflow:visible;border:0;background:#fff;padding:.4rem 0}
-aside .controls,#tip,.opts,#wl,.help,.nojs,th.bn a.mv{display:none !important}
+aside{position:static;max-height:none;overflow:visible;border:0;background:#fff;padding:.4rem 0;columns:2;column-gap:2rem}
+aside h2{break-after:avoid}
+aside .controls,#tip,.opts,#wl,.help,.nojs,th.bn a.mv,ul.types .hint,ul.types label.zero{display:none !important}
 ul.types input,.sevs input{display:none}
+.notes{break-inside:avoid}
 main{padding:0}
 table.align{border:1px solid #999}
 table.align thead th{position:static}
 tr{break-inside:avoid}
-mark.hl{background:none !important;border-bottom-width:2px}
-mark.hl.off{border-bottom:2px solid var(--c)}
+mark.hl{background:none !important;border-bottom-width:2px;box-shadow:none !important}
 mark.hl.t-contradicted{outline:1px solid var(--c)}
 .w{background:none !important;outline:none !important}
 td.empty{background:none}
 ol.findings{display:block}
 li.fi{break-inside:avoid;margin-bottom:.3rem}
-li.fi[hidden]{display:block}
 details.meta{display:none}
 }
 """
@@ -729,6 +749,7 @@ function restyle(m){
   else if(c.length){cls+=" ctx t-"+F[c[0]].tcls;}
   else{cls+=" off";}
   if(m.classList.contains("flash"))cls+=" flash";
+  if(m.classList.contains("pair"))cls+=" pair";
   m.className=cls;
   if(p.length||c.length){m.setAttribute("tabindex","0");}else{m.removeAttribute("tabindex");}
 }
@@ -747,6 +768,7 @@ function row(box,label,text,q){if(text==null)return;var r=el("div","row");r.appe
 function clip(t){return t.length>280?t.slice(0,277)+"\u2026":t;}
 var current=null;
 function showTip(m){
+  hideTip();
   var p=ids(m,"data-p").filter(vis),c=ids(m,"data-c").filter(vis);
   if(!p.length&&!c.length){hideTip();return;}
   tip.textContent="";
@@ -776,13 +798,15 @@ function showTip(m){
   }
   tip.hidden=false;
   current=m;
+  p.concat(c).forEach(function(k){each('mark.hl[data-p~="'+k+'"],mark.hl[data-c~="'+k+'"]',function(o){if(o!==m){o.classList.add("pair");paired.push(o);}});});
   var r=m.getClientRects()[0]||m.getBoundingClientRect(),tw=tip.offsetWidth,th=tip.offsetHeight;
   var x=Math.max(8,Math.min(r.left,window.innerWidth-tw-8));
   var y=r.bottom+8;
   if(y+th>window.innerHeight-8)y=Math.max(8,r.top-th-8);
   tip.style.left=x+"px";tip.style.top=y+"px";
 }
-function hideTip(){tip.hidden=true;current=null;}
+var paired=[];
+function hideTip(){tip.hidden=true;current=null;paired.forEach(function(o){o.classList.remove("pair");});paired=[];}
 var toks={};
 each(".w",function(w){var k=w.getAttribute("data-t");(toks[k]=toks[k]||[]).push(w);});
 var L={s:{},r:{}};

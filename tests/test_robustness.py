@@ -1,0 +1,917 @@
+"""Robustness: bad input, encodings, size, languages, hostile text, output files,
+interrupted runs and a damaged model cache.
+
+Most command-line cases run ``cli.run()`` in process with the session's models
+(``cli_inproc``); a handful run ``python cli.py`` in subprocesses, concurrently, where
+the process contract itself (exit status, the whole of stderr, signals) is tested.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import unicodedata
+import zipfile
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+from conftest import REPO, cli_command, cli_env
+
+from aligner.errors import InputError
+from aligner.pipeline import CompareOptions, compare_documents, compare_files, prepare_document
+from aligner.reading import ReadText, read_text
+from aligner.reports.json_report import to_json_dict
+from aligner.segmentation import segment
+
+FR = (
+    "L'armée irakienne a repris la ville de Rutba samedi. "
+    "Le général a déclaré que 25 combattants avaient été tués. "
+    "Les habitants sont rentrés chez eux dimanche.\n"
+)
+EN = (
+    "The Iraqi army retook the town of Rutba on Saturday. "
+    "The general said 25 fighters had been killed. "
+    "Residents returned home on Sunday.\n"
+)
+EN_OTHER_WORDING = (
+    "On Saturday Iraqi troops took back Rutba. "
+    "According to the general, 25 fighters died. "
+    "People went back to their homes on Sunday.\n"
+)
+DE = (
+    "Die irakische Armee hat am Samstag die Stadt Rutba zurückerobert. "
+    "Der General sagte, 25 Kämpfer seien getötet worden. "
+    "Die Bewohner kehrten am Sonntag nach Hause zurück.\n"
+)
+IT = (
+    "L'esercito iracheno ha ripreso sabato la città di Rutba. "
+    "Il generale ha detto che 25 combattenti sono stati uccisi. "
+    "Gli abitanti sono tornati a casa domenica.\n"
+)
+AR = (
+    "استعاد الجيش العراقي مدينة الرطبة يوم السبت. "
+    "وقال الجنرال إن 25 مقاتلا قتلوا. "
+    "عاد السكان إلى منازلهم يوم الأحد.\n"
+)
+FA = (
+    "ارتش عراق روز شنبه شهر رطبه را پس گرفت. "
+    "ژنرال گفت ۲۵ جنگجو کشته شدند. "
+    "ساکنان روز یکشنبه به خانه‌های خود بازگشتند.\n"
+)
+
+# Characters that must never reach a terminal raw from the input: C0/C1 controls
+# (ESC, BEL, CR, CSI ...) and bidi overrides/isolates that reorder what is shown.
+TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def check_offsets(text: str, sentences, tokens) -> None:
+    """Every sentence and token slices the text to its own text, in order."""
+    prev_end = 0
+    for s in sentences:
+        assert 0 <= s.start < s.end <= len(text)
+        assert text[s.start : s.end] == s.text
+        assert s.start >= prev_end
+        prev_end = s.end
+        for k in range(s.token_start, s.token_end):
+            t = tokens[k]
+            assert s.start <= t.start < t.end <= s.end
+            assert text[t.start : t.end] == t.text
+    assert sum(s.token_end - s.token_start for s in sentences) == len(tokens)
+
+
+def check_report_offsets(report: dict) -> None:
+    for side in ("source", "rendition"):
+        doc = report[side]
+        text = doc["text"]
+        for s in doc["sentences"]:
+            assert text[s["start"] : s["end"]] == s["text"]
+        for t in doc["tokens"]:
+            assert text[t["start"] : t["end"]] == t["text"]
+    for f in report["findings"]:
+        for side, key in (("source", "source_span"), ("rendition", "rendition_span")):
+            span = f[key]
+            if span is not None:
+                assert report[side]["text"][span["start"] : span["end"]] == span["text"]
+
+
+def doc_of(text: str, lang: str | None, config: dict, role: str = "source"):
+    return prepare_document(ReadText(text, role, "utf-8", "0" * 64), lang, config, role)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _zip_bytes(tmp_path: Path) -> bytes:
+    z = tmp_path / "x.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("article.txt", EN)
+    return z.read_bytes()
+
+
+BAD_INPUTS = {
+    "missing": None,
+    "directory": "DIR",
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)),
+    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+    "zip": "ZIP",
+    "empty": b"",
+    "whitespace": b"  \n\t\r\n \x0c  \n",
+    "debris": b"Leave a Reply\nShare this\nhttps://x.org\n",
+    "bom-only": codecs.BOM_UTF8,
+    "utf16-bad": codecs.BOM_UTF16_LE + b"a\x00b",  # odd length after the BOM
+}
+
+
+def make_bad_input(tmp_path: Path, kind: str) -> str:
+    spec = BAD_INPUTS[kind]
+    path = tmp_path / f"bad-{kind}.txt"
+    if spec is None:
+        return str(path)
+    if spec == "DIR":
+        path.mkdir()
+        return str(path)
+    if spec == "ZIP":
+        spec = _zip_bytes(tmp_path)
+    write(path, spec)
+    return str(path)
+
+
+def assert_error(rc: int, out: str, err: str) -> None:
+    """Exit 2 with one error line (warnings from work already done may precede it)."""
+    assert rc == 2, (rc, err)
+    assert "Traceback" not in err
+    assert "internal error" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("aligner: error: ")]
+    assert len(errors) == 1 and err.splitlines()[-1] == errors[0], err
+    assert out == ""
+
+
+def assert_one_line_error(rc: int, out: str, err: str) -> None:
+    assert rc == 2, (rc, err)
+    assert "Traceback" not in err
+    assert "internal error" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == 1, f"stderr should be exactly one line, got: {err!r}"
+    assert lines[0].startswith("aligner: error: ")
+    assert out == ""
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+@pytest.mark.parametrize("side", ["source", "rendition"])
+def test_bad_input_is_one_line_and_exit_2(cli_inproc, tmp_path, kind, side):
+    bad = make_bad_input(tmp_path, kind)
+    good = str(write(tmp_path / "good.txt", EN))
+    args = ("compare", bad, good) if side == "source" else ("compare", good, bad)
+    assert_one_line_error(*cli_inproc(*args))
+
+
+def test_unreadable_file(cli_inproc, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading")
+    p = write(tmp_path / "secret.txt", EN)
+    p.chmod(0)
+    try:
+        rc, out, err = cli_inproc("compare", str(p), str(p))
+    finally:
+        p.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert_one_line_error(rc, out, err)
+    assert "permission denied" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--source-lang", "zz"),
+        ("--rendition-lang", "zz"),
+        ("--fail-on", "everything"),
+    ],
+    ids=["source-lang-zz", "rendition-lang-zz", "fail-on-unknown"],
+)
+def test_bad_options_are_one_line_and_exit_2(cli_inproc, tmp_path, args):
+    src = write(tmp_path / "fr.txt", FR)
+    ren = write(tmp_path / "en.txt", EN)
+    assert_one_line_error(*cli_inproc("compare", str(src), str(ren), *args))
+
+
+def test_both_sides_from_stdin_and_empty_stdin(cli_inproc, tmp_path):
+    ren = write(tmp_path / "en.txt", EN)
+    assert_one_line_error(*cli_inproc("compare", "-", "-", input=EN))
+    rc, out, err = cli_inproc("compare", "-", str(ren), input=b"")
+    assert_one_line_error(rc, out, err)
+    assert "standard input" in err
+
+
+def test_pathological_file_names(cli_inproc, tmp_path):
+    good = str(write(tmp_path / "en.txt", EN))
+    for name in ("x" * 5000, str(tmp_path / "en.txt" / "child"), "bad\x1b[2Jname"):
+        rc, out, err = cli_inproc("compare", name, good)
+        assert_one_line_error(rc, out, err)
+        assert "\x1b" not in err  # a hostile file name is not echoed raw either
+
+
+def test_bad_input_fails_before_the_model_is_loaded(cli_inproc, tmp_path):
+    """A missing file, an unknown language or an output over an input is known
+    before the 470 MB encoder loads (7 s): the user should hear at once."""
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the model was loaded before the input was checked")
+
+    good = str(write(tmp_path / "en.txt", EN))
+    fr = str(write(tmp_path / "fr.txt", FR))
+    cases = [
+        ("compare", str(tmp_path / "missing.txt"), good),
+        ("compare", fr, good, "--source-lang", "zz"),
+        ("compare", fr, good, "-o", fr, "--force"),
+        ("sentences", str(tmp_path / "missing.txt"), good),
+    ]
+    for args in cases:
+        rc, out, err = cli_inproc(*args, loader=no_load)
+        assert "the model was loaded" not in err, f"{args}: model loaded before input checks"
+        assert_one_line_error(rc, out, err)
+
+
+@pytest.fixture(scope="module")
+def subprocess_errors(tmp_path_factory, built_cache):
+    """Bad-input runs of the real ``python cli.py``, started together (each may load
+    the model before failing, so running them in parallel saves wall time)."""
+    tmp = tmp_path_factory.mktemp("cli-errors")
+    good = str(write(tmp / "en.txt", EN))
+    fr = str(write(tmp / "fr.txt", FR))
+    cases = {
+        "missing": ("compare", make_bad_input(tmp, "missing"), good),
+        "png": ("compare", make_bad_input(tmp, "png"), good),
+        "debris": ("compare", good, make_bad_input(tmp, "debris")),
+        "lang-zz": ("compare", fr, good, "--source-lang", "zz"),
+        "debug": ("--debug", "compare", make_bad_input(tmp, "missing"), good),
+    }
+    pipes = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    procs = {
+        name: subprocess.Popen(cli_command(*args), cwd=REPO, env=cli_env(), **pipes)
+        for name, args in cases.items()
+    }
+    results = {}
+    for name, p in procs.items():
+        out, err = p.communicate(timeout=300)
+        results[name] = (p.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["missing", "png", "debris", "lang-zz"])
+def test_bad_input_subprocess_contract(subprocess_errors, case):
+    assert_one_line_error(*subprocess_errors[case])
+
+
+@pytest.mark.slow
+def test_debug_shows_the_traceback(subprocess_errors):
+    rc, _, err = subprocess_errors["debug"]
+    assert rc != 0
+    assert "Traceback" in err
+    assert "InputError" in err
+    assert "no such file" in err
+
+
+def test_debug_reraises_in_process(cli_inproc, tmp_path):
+    import cli
+
+    good = str(write(tmp_path / "en.txt", EN))
+    argv = ["aligner", "--debug", "compare", str(tmp_path / "no.txt"), good]
+    with (
+        mock.patch.object(cli, "_load_models", lambda *a, **k: None),
+        mock.patch.object(sys, "argv", argv),
+        mock.patch.object(cli._State, "debug", False),
+        pytest.raises(InputError),
+    ):
+        cli.run()
+
+
+# --------------------------------------------------------------------------- encodings
+
+LATIN1_TEXT = "L'armée de l'État a frappé Rutba à 5 h. Le préfet n'a rien dit.\n"
+CP1252_TEXT = "L’armée a « frappé » Rutba – 5 000 €. Œuvre « déjà » vue… Le préfet n’a rien dit.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "text", "warns"),
+    [
+        (FR.encode("utf-8"), "utf-8", FR, False),
+        (codecs.BOM_UTF8 + FR.encode("utf-8"), "utf-8", FR, False),
+        (codecs.BOM_UTF16_LE + FR.encode("utf-16-le"), "utf-16-le", FR, False),
+        (codecs.BOM_UTF16_BE + FR.encode("utf-16-be"), "utf-16-be", FR, False),
+        (codecs.BOM_UTF32_LE + FR.encode("utf-32-le"), "utf-32-le", FR, False),
+        (LATIN1_TEXT.encode("latin-1"), None, LATIN1_TEXT, True),
+        (CP1252_TEXT.encode("cp1252"), "windows-1252", CP1252_TEXT, True),
+    ],
+    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf32le-bom", "latin1", "cp1252"],
+)
+def test_encodings_read_and_segment(tmp_path, data, encoding, text, warns):
+    p = write(tmp_path / "in.txt", data)
+    r = read_text(str(p))
+    assert r.text == text
+    assert not r.text.startswith("\ufeff")
+    if encoding:
+        assert r.encoding == encoding
+    assert bool(r.warnings) == warns
+    if warns:
+        assert "not valid UTF-8" in r.warnings[0]
+    sents, toks = segment(r.text, "fr")
+    check_offsets(r.text, sents, toks)
+    assert len(sents) in (2, 3)
+    assert any(t.text in ("armée", "l'", "L'", "L’") for t in toks)
+
+
+def test_mixed_line_endings_keep_offsets(tmp_path):
+    text = "Première ligne de texte.\r\nDeuxième ligne.\rTroisième ligne.\nQuatrième ligne.\r\n\r\nFin."
+    p = write(tmp_path / "in.txt", text.encode("utf-8"))
+    r = read_text(str(p))
+    assert r.text == text  # line endings are kept: offsets refer to the file as read
+    sents, toks = segment(r.text, "fr")
+    check_offsets(r.text, sents, toks)
+    assert [s.text for s in sents] == [
+        "Première ligne de texte.", "Deuxième ligne.", "Troisième ligne.", "Quatrième ligne.", "Fin.",
+    ]  # fmt: skip
+    assert not any("\r" in s.text or "\n" in s.text for s in sents)
+
+
+def test_replacement_character_in_valid_utf8(tmp_path):
+    """A scraped page often carries U+FFFD where a quote was lost ("Al-Tanf\ufffds")."""
+    text = "The U.S. uses Al-Tanf\ufffds base. It has 85 targets \ufffd in Syria.\n"
+    r = read_text(str(write(tmp_path / "in.txt", text)))
+    assert r.text == text and r.encoding == "utf-8" and r.warnings == []
+    sents, toks = segment(r.text, "en")
+    check_offsets(r.text, sents, toks)
+    assert "Al-Tanf\ufffds" in [t.text for t in toks]
+
+
+def test_broken_bytes_in_utf8_do_not_turn_the_file_into_mojibake(tmp_path):
+    """One damaged byte in a UTF-8 article: read as UTF-8 with one U+FFFD and a
+    warning; decoding the whole file as Windows-1252 would mangle every accent and
+    curly quote (and every name and number next to them)."""
+    good = (REPO / "samples/anbar-fr_strikes-en/en.txt").read_bytes()
+    cut = good.index(b"\xe2\x80\x9c")  # an opening curly quote
+    damaged = good[:cut] + b"\xff" + good[cut:]
+    r = read_text(str(write(tmp_path / "en.txt", damaged)))
+    assert r.encoding == "utf-8"
+    assert r.text.count("\ufffd") == 1
+    assert r.text.replace("\ufffd", "") == good.decode("utf-8")
+    assert "â€" not in r.text
+    assert len(r.warnings) == 1 and "not valid UTF-8" in r.warnings[0]
+    sents, toks = segment(r.text, "en")
+    check_offsets(r.text, sents, toks)
+
+
+def test_zero_width_and_bidi_controls_keep_offsets():
+    text = (
+        "Le\u200b ministre\u200d a dit\u00ad : « la \u2066Rutba\u2069 est libre ».\u200f "
+        "Puis\ufeff il est parti\u202e. Fin\u200e.\n"
+    )
+    sents, toks = segment(text, "fr")
+    check_offsets(text, sents, toks)
+    for t in toks:
+        assert not all(unicodedata.category(c) == "Cf" for c in t.text), t
+    words = [t.text for t in toks if t.kind == "word"]
+    assert "ministre" in [w.strip("\u200b\u200d") for w in words]
+
+
+def test_nfc_and_nfd_tokenise_alike_with_correct_offsets():
+    nfc = "Le café a été fermé à Montréal. L'élève s'est levé."
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfc != nfd and len(nfd) > len(nfc)
+    s1, t1 = segment(nfc, "fr")
+    s2, t2 = segment(nfd, "fr")
+    check_offsets(nfc, s1, t1)
+    check_offsets(nfd, s2, t2)
+    assert len(s1) == len(s2) == 2
+    assert [unicodedata.normalize("NFC", t.text) for t in t2] == [t.text for t in t1]
+
+
+@pytest.mark.slow
+def test_french_text_against_its_own_nfd_form_has_no_findings(models, tmp_path):
+    text = (REPO / "samples/anbar-fr_ava-en/fr.txt").read_text(encoding="utf-8")
+    text = text[: text.index("\n", 1200) + 1]
+    a = write(tmp_path / "nfc.txt", unicodedata.normalize("NFC", text))
+    b = write(tmp_path / "nfd.txt", unicodedata.normalize("NFD", text))
+    c = compare_files(str(a), str(b), models, CompareOptions("fr", "fr"))
+    assert c.findings == []
+    assert c.summary["relation"] == "rendition"
+    check_report_offsets(to_json_dict(c))
+
+
+@pytest.mark.slow
+def test_utf16_crlf_source_end_to_end(cli_inproc, tmp_path):
+    fr_crlf = FR.replace(". ", ".\r\n")
+    src = write(tmp_path / "fr.txt", codecs.BOM_UTF16_LE + fr_crlf.encode("utf-16-le"))
+    ren = write(tmp_path / "en.txt", EN)
+    rc, out, err = cli_inproc("compare", str(src), str(ren), "-f", "json")
+    assert rc == 0, err
+    report = json.loads(out)
+    assert report["source"]["text"] == fr_crlf
+    assert len(report["source"]["sentences"]) == 3
+    check_report_offsets(report)
+
+
+# --------------------------------------------------------------------------- size
+
+
+@pytest.mark.slow
+def test_five_megabyte_article_reads_and_segments(tmp_path):
+    article = (REPO / "samples/anbar-fr_strikes-en/en.txt").read_text(encoding="utf-8")
+    big = (article + "\n\n") * (5_000_000 // (len(article) + 2) + 1)
+    p = write(tmp_path / "big.txt", big)
+    t0 = time.perf_counter()
+    r = read_text(str(p))
+    t1 = time.perf_counter()
+    sents, toks = segment(r.text, "en")
+    t2 = time.perf_counter()
+    assert r.text == big
+    assert t1 - t0 < 3, f"reading 5 MB took {t1 - t0:.1f} s"
+    assert t2 - t1 < 40, f"segmenting 5 MB took {t2 - t1:.1f} s"
+    assert sents[-1].end <= len(big) and len(sents) > 20_000
+    for s in sents[:: len(sents) // 50]:
+        assert big[s.start : s.end] == s.text
+    for t in toks[:: len(toks) // 500]:
+        assert big[t.start : t.end] == t.text
+
+
+def _long_sentence(n_chars: int = 20_000) -> str:
+    rng = random.Random(20_000)
+    vocab = [
+        "la", "guerre", "armée", "ville", "frontière", "soldats", "attaque", "gouvernement",
+        "province", "rapport", "milices", "habitants", "routes", "désert", "village", "colonne",
+    ]  # fmt: skip
+    words: list[str] = []
+    size = 0
+    while size < n_chars:
+        w = rng.choice(vocab)
+        words.append(w)
+        size += len(w) + 1
+    return " ".join(words)[:n_chars].rstrip()
+
+
+@pytest.mark.slow
+def test_a_20000_character_sentence_is_windowed_not_truncated(models):
+    from aligner.embedding import Encoder
+
+    long = _long_sentence()
+    assert len(long) >= 19_990 and not re.search(r"[.!?]", long)
+    captured: list[tuple[list, list]] = []
+    original = Encoder.embed
+
+    def spy(self, sentences, *args, **kwargs):
+        out = original(self, sentences, *args, **kwargs)
+        captured.append((list(sentences), out))
+        return out
+
+    src = doc_of(long + "\n", "fr", models.config)
+    tgt = doc_of("The army attacked the town near the border.\n", "en", models.config, "rendition")
+    assert len(src.sentences) == 1
+    with mock.patch.object(Encoder, "embed", spy):
+        c = compare_documents(src, tgt, models, CompareOptions("fr", "en", translate=False))
+    assert any("window" in n for n in c.notes), c.notes
+    # Every word of the long sentence got subword vectors: nothing was cut off.
+    sentences, out = captured[0]
+    assert len(sentences[0]) == len(src.tokens)
+    assert set(out[0].pieces.word.tolist()) == set(range(len(sentences[0])))
+    assert np.isfinite(out[0].pieces.vectors).all()
+    report = to_json_dict(c)
+    assert len(report["source"]["tokens"]) == len(long.split())
+    check_report_offsets(report)
+
+
+@pytest.mark.slow
+def test_3000_sentences_align_in_bounded_memory():
+    """Sentence alignment of 3,000 x 3,000 sentences (synthetic vectors) in a fresh
+    process: peak memory grows by far less than one all-pairs matrix would take."""
+    code = r"""
+import resource, time, numpy as np
+from aligner.sentence_alignment import align_sentences
+rng = np.random.default_rng(3000)
+n = 3000
+src = rng.normal(size=(n, 64))
+keep = np.ones(n, bool); keep[rng.choice(n, 50, replace=False)] = False
+tgt = src[keep] + 0.3 * rng.normal(size=(int(keep.sum()), 64))
+tgt = np.insert(tgt, np.sort(rng.choice(len(tgt), 30, replace=False)), rng.normal(size=(30, 64)), axis=0)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+beads = align_sentences(src, tgt)
+dt = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+s = sorted(i for b in beads for i in b.source)
+r = sorted(j for b in beads for j in b.rendition)
+print(dt, (peak - base) / 1024, s == list(range(n)), r == list(range(len(tgt))), len(beads))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    seconds, grown_mb, src_ok, tgt_ok, n_beads = proc.stdout.split()
+    assert src_ok == "True" and tgt_ok == "True"
+    all_pairs_mb = 3000 * 3000 * 8 / 2**20  # one float64 matrix over all pairs: 69 MB
+    assert float(grown_mb) < all_pairs_mb, f"peak memory grew by {grown_mb} MB"
+    assert float(seconds) < 60, f"{seconds} s for 3000 sentences"
+    assert int(n_beads) > 2000
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def _summary_ok(report: dict) -> None:
+    for key in ("schema", "source", "rendition", "sentence_alignment", "findings", "summary", "models", "timings"):
+        assert key in report
+    check_report_offsets(report)
+
+
+def test_same_language_on_both_sides(cli_inproc, tmp_path):
+    a = write(tmp_path / "a.txt", EN)
+    b = write(tmp_path / "b.txt", EN_OTHER_WORDING)
+    rc, out, err = cli_inproc("compare", str(a), str(b), "-f", "json")
+    assert rc == 0, err
+    report = json.loads(out)
+    _summary_ok(report)
+    assert report["source"]["lang"] == report["rendition"]["lang"] == "en"
+    assert report["summary"]["relation"] == "rendition"
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("text", "lang"), [(DE, "de"), (IT, "it")], ids=["german", "italian"])
+def test_language_without_cue_lexicon_or_marian_model(cli_inproc, tmp_path, text, lang):
+    src = write(tmp_path / f"{lang}.txt", text)
+    ren = write(tmp_path / "en.txt", EN)
+    rc, out, err = cli_inproc("compare", str(src), str(ren), "-f", "json")
+    assert rc == 0, err
+    report = json.loads(out)
+    _summary_ok(report)
+    assert report["source"]["lang"] == lang
+    assert report["summary"]["relation"] != "unrelated"
+    said = err + "\n".join(report["notes"]) + "\n".join(report["source"]["warnings"])
+    # The missing cue lexicon (and Marian model) is said, not silently skipped.
+    assert re.search(rf"'{lang}'|-{lang}-|\b{lang}\b", said), said
+
+
+def test_mixed_language_text(models, tmp_path):
+    src = write(tmp_path / "mixed.txt", FR + "\n" + EN + "\nUnd dann kam die Armee zurück.\n")
+    ren = write(tmp_path / "en.txt", EN)
+    c = compare_files(str(src), str(ren), models, CompareOptions(translate=False))
+    report = to_json_dict(c)
+    _summary_ok(report)
+    # The English half of the source matches the rendition; the French half is
+    # either aligned (it says the same) or reported, never a crash.
+    assert report["summary"]["coverage"]["rendition"] > 0.5
+
+
+@pytest.mark.parametrize(("text", "lang"), [(AR, "ar"), (FA, "fa")], ids=["arabic", "persian"])
+def test_right_to_left_scripts_segment_into_sentences(text, lang):
+    sents, toks = segment(text, lang)
+    check_offsets(text, sents, toks)
+    assert len(sents) == 3, [s.text for s in sents]
+    assert all(t.text.strip() for t in toks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "lang"), [(AR, "ar"), (FA, "fa")], ids=["arabic", "persian"])
+def test_right_to_left_scripts_end_to_end(models, tmp_path, text, lang):
+    src = write(tmp_path / f"{lang}.txt", text)
+    ren = write(tmp_path / "en.txt", EN)
+    c = compare_files(str(src), str(ren), models, CompareOptions(translate=False))
+    report = to_json_dict(c)
+    _summary_ok(report)
+    assert report["source"]["lang"] == lang
+    # A faithful three-sentence translation is a rendition, not "unrelated".
+    assert report["summary"]["relation"] != "unrelated", report["summary"]
+
+
+# --------------------------------------------------------------------------- hostile text
+
+HOSTILE = (
+    EN
+    + "<script>alert('x')</script><img src=x onerror=alert(1)> \x1b[2J\x1b[31mEvil Corp\x07 "
+    "paid 5000 dollars\x9b to \u202egnp.exe the mayor of Rutba. \x1b]0;pwned\x07 "
+    "Then \x08\x08\x08\x7f 40 more\u2066 people\u2069 fled.\n"
+)
+
+
+def test_text_report_shows_no_raw_control_characters(cli_inproc, tmp_path):
+    src = write(tmp_path / "en.txt", EN)
+    ren = write(tmp_path / "hostile.txt", HOSTILE)
+    rc, out, err = cli_inproc("compare", str(src), str(ren), "-f", "text")
+    assert rc == 0, err
+    assert "Evil Corp" in out  # the added sentence is reported...
+    assert not TERMINAL_UNSAFE.search(out), repr(TERMINAL_UNSAFE.findall(out))  # ...defanged
+    assert not TERMINAL_UNSAFE.search(err)
+    rc, out, _ = cli_inproc("compare", str(src), str(ren), "-f", "text", "--quiet")
+    assert not TERMINAL_UNSAFE.search(out)
+
+
+def test_hostile_file_name_in_text_report(cli_inproc, tmp_path):
+    name = tmp_path / "evil\x1b[31m\u202e.txt"
+    write(name, HOSTILE)
+    rc, out, err = cli_inproc("compare", str(write(tmp_path / "en.txt", EN)), str(name))
+    assert rc == 0, err
+    assert not TERMINAL_UNSAFE.search(out)
+
+
+def test_json_report_stays_valid_and_exact(cli_inproc, tmp_path):
+    src = write(tmp_path / "en.txt", EN)
+    ren = write(tmp_path / "hostile.txt", HOSTILE + "\u2028line\u2029sep \ud7ff \U0001f4a3\n")
+    rc, out, err = cli_inproc("compare", str(src), str(ren), "-f", "json")
+    assert rc == 0, err
+    report = json.loads(out)
+    assert report["rendition"]["text"] == HOSTILE + "\u2028line\u2029sep \ud7ff \U0001f4a3\n"
+    assert report["summary"]["counts"]["added"] >= 1
+    check_report_offsets(report)
+    # Raw C0 controls never appear inside the JSON text (json escapes them).
+    assert not re.search(r"[\x00-\x1f]", out.replace("\n", ""))
+
+
+def _fake_report(texts: list[str]) -> dict:
+    findings = []
+    for k, t in enumerate(texts):
+        findings.append(
+            {
+                "id": f"f{k + 1}", "type": "added", "severity": "high", "confidence": 0.9,
+                "source_span": {"start": 0, "end": len(t), "text": t},
+                "rendition_span": None, "cues": [t, "x"], "evidence": t,
+            }
+        )  # fmt: skip
+    return {"findings": findings}
+
+
+def _unescape_tsv(cell: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[m.group(1)], cell)
+
+
+TSV_NASTY = [
+    "tab\there",
+    "new\nline",
+    "cr\rlf\r\n",
+    "back\\slash \\t not a tab",
+    "\t\n\r\\",
+    "quote \" and ' and =cmd|' /C calc'!A0",
+]
+
+
+def test_tsv_cells_escape_tabs_newlines_and_backslashes():
+    from aligner.reports.tsv_report import COLUMNS, render_tsv
+
+    out = render_tsv(_fake_report(TSV_NASTY))
+    rows = out.split("\n")
+    assert rows[-1] == ""
+    rows = rows[:-1]
+    assert len(rows) == len(TSV_NASTY) + 1
+    assert "\r" not in out
+    for k, row in enumerate(rows[1:]):
+        cells = row.split("\t")
+        assert len(cells) == len(COLUMNS)
+        assert _unescape_tsv(cells[COLUMNS.index("source_text")]) == TSV_NASTY[k]
+        assert _unescape_tsv(cells[COLUMNS.index("evidence")]) == TSV_NASTY[k]
+
+
+def test_tsv_rows_survive_unicode_line_separators():
+    """Readers that split on every Unicode line boundary (Python's str.splitlines,
+    editors, many TSV loaders) must still see one row per finding: VT, FF, FS/GS/RS,
+    NEL, U+2028 and U+2029 come from scraped pages and need escaping too."""
+    from aligner.reports.tsv_report import render_tsv
+
+    nasty = ["a\x0bb", "c\x0cd", "e\x1cf\x1dg\x1eh", "i\x85j", "k\u2028l", "m\u2029n"]
+    out = render_tsv(_fake_report(nasty))
+    assert len(out.splitlines()) == len(nasty) + 1
+
+
+def test_tsv_report_through_the_cli(cli_inproc, tmp_path):
+    src = write(tmp_path / "en.txt", EN)
+    ren = write(tmp_path / "hostile.txt", HOSTILE.replace("Evil Corp", "Evil\tCorp"))
+    rc, out, err = cli_inproc("compare", str(src), str(ren), "-f", "tsv")
+    assert rc == 0, err
+    lines = out.split("\n")[:-1]
+    width = lines[0].count("\t")
+    assert len(lines) >= 2
+    assert all(line.count("\t") == width for line in lines)
+
+
+# --------------------------------------------------------------------------- output files
+
+
+def _pair(tmp_path: Path) -> tuple[str, str]:
+    return str(write(tmp_path / "fr.txt", FR)), str(write(tmp_path / "en.txt", EN))
+
+
+def _leftovers(directory: Path, keep: set[str]) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name not in keep)
+
+
+def test_output_never_overwrites_an_input(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    for target, extra in ((src, ()), (ren, ("--force",)), (f"{tmp_path}/./fr.txt", ("--force",))):
+        rc, out, err = cli_inproc("compare", src, ren, "-o", target, *extra)
+        assert_error(rc, out, err)
+    link = tmp_path / "link.txt"
+    link.symlink_to(src)
+    assert_error(*cli_inproc("compare", src, ren, "-o", str(link), "--force"))
+    assert Path(src).read_text(encoding="utf-8") == FR
+    assert Path(ren).read_text(encoding="utf-8") == EN
+    assert _leftovers(tmp_path, {"fr.txt", "en.txt", "link.txt"}) == []
+
+
+def test_output_refuses_an_existing_file_without_force(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    out_file = write(tmp_path / "report.json", "precious\n")
+    rc, out, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(out_file))
+    assert_one_line_error(rc, out, err)
+    assert "--force" in err
+    assert out_file.read_text() == "precious\n"
+
+
+def test_output_is_written_atomically_with_force(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    out_file = write(tmp_path / "report.json", "old report\n")
+    rc, out, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(out_file), "--force")
+    assert rc == 0, err
+    assert out == ""
+    json.loads(out_file.read_text(encoding="utf-8"))
+    assert _leftovers(tmp_path, {"fr.txt", "en.txt", "report.json"}) == []
+    fresh = tmp_path / "sub" / "new.json"
+    rc, _, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(fresh))
+    assert rc == 0, err
+    assert json.loads(fresh.read_text(encoding="utf-8"))["schema"] == "aligner.report/1"
+    assert _leftovers(fresh.parent, {"new.json"}) == []
+
+
+def test_existing_report_untouched_when_the_run_fails(cli_inproc, tmp_path):
+    src, _ = _pair(tmp_path)
+    out_file = write(tmp_path / "report.json", "previous report\n")
+    for bad in (str(tmp_path / "missing.txt"), make_bad_input(tmp_path, "png")):
+        rc, out, err = cli_inproc("compare", src, bad, "-o", str(out_file), "--force")
+        assert_one_line_error(rc, out, err)
+        assert out_file.read_text() == "previous report\n"
+    new_file = tmp_path / "never.json"
+    assert_one_line_error(*cli_inproc("compare", src, str(tmp_path / "missing.txt"), "-o", str(new_file)))
+    assert not new_file.exists()
+    assert _leftovers(tmp_path, {"fr.txt", "en.txt", "report.json", "bad-png.txt"}) == []
+
+
+def test_output_to_a_fifo_is_written_through_not_replaced(cli_inproc, tmp_path):
+    """``-o /dev/stdout --force`` or a named pipe: the report goes into it. Renaming a
+    temporary file over it would replace the pipe (as root, ``-o /dev/null --force``
+    would replace the system's /dev/null with a regular file)."""
+    src, ren = _pair(tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        rc, _, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(fifo), "--force")
+        assert rc == 0, err
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the named pipe was replaced by a regular file"
+        data, _ = reader.communicate(timeout=10)
+        assert json.loads(data)["schema"] == "aligner.report/1"
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait()
+
+
+# --------------------------------------------------------------------------- interrupted runs
+
+# Runs the real entry point, touching marker files when model loading and the
+# comparison start, so a signal can be sent at a known stage.
+STAGED_CLI = r"""
+import pathlib, sys
+marker = pathlib.Path(sys.argv.pop(1))
+import aligner.pipeline as p
+_load, _compare = p.load_models, p.compare_documents
+def load_models(*a, **k):
+    marker.with_suffix(".loading").touch()
+    return _load(*a, **k)
+def compare_documents(*a, **k):
+    marker.with_suffix(".running").touch()
+    return _compare(*a, **k)
+p.load_models, p.compare_documents = load_models, compare_documents
+sys.path.insert(0, REPO)
+import cli
+sys.argv[0] = "aligner"
+cli.run()
+""".replace("REPO", repr(str(REPO)))
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended (rc {proc.returncode}) before reaching {path.suffix}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"stage {path.suffix} never reached")
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+def test_interrupted_runs_leave_no_partial_report(tmp_path, built_cache, run_cli):
+    src, ren = _pair(tmp_path)
+    cases = [
+        ("loading", signal.SIGINT),
+        ("loading", signal.SIGTERM),
+        ("running", signal.SIGINT),
+        ("running", signal.SIGTERM),
+    ]
+    runs = []
+    for k, (stage, sig) in enumerate(cases):
+        outdir = tmp_path / f"run{k}"
+        outdir.mkdir()
+        marker = outdir / "marker"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", STAGED_CLI, str(marker), "compare", src, ren, "-f", "json", "-o", str(outdir / "out.json")],
+            cwd=REPO, env=cli_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        runs.append((stage, sig, outdir, marker, proc))
+    for stage, sig, _, marker, proc in runs:
+        _wait_for(marker.with_suffix(f".{stage}"), proc)
+        proc.send_signal(sig)
+    for stage, sig, outdir, _, proc in runs:
+        _, err = proc.communicate(timeout=120)
+        err = err.decode(errors="replace")
+        what = f"{sig.name} while {stage}"
+        assert not (outdir / "out.json").exists(), f"{what}: a report was written"
+        assert _leftovers(outdir, {"marker.loading", "marker.running"}) == [], f"{what}: temp files left"
+        if sig == signal.SIGINT:
+            assert proc.returncode == 130, (what, proc.returncode, err)
+            assert "interrupted" in err
+            assert "Traceback" not in err, f"{what}: {err}"
+        else:
+            assert proc.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM, 143), (what, proc.returncode)
+    # The next run works and writes its report.
+    out_file = tmp_path / "run0" / "out.json"
+    rc, _, err = run_cli("compare", src, ren, "-f", "json", "-o", str(out_file))
+    assert rc == 0, err
+    assert json.loads(out_file.read_text(encoding="utf-8"))["schema"] == "aligner.report/1"
+
+
+# --------------------------------------------------------------------------- damaged cache
+
+
+def _copy_model_cache(built_cache: Path, dest: Path) -> Path:
+    from aligner.e5_build import DEFAULT_DIR_NAME
+
+    target = dest / "models" / DEFAULT_DIR_NAME
+    shutil.copytree(built_cache / "models" / DEFAULT_DIR_NAME, target)
+    return target
+
+
+@pytest.mark.slow
+def test_damaged_model_cache_is_detected_warned_about_and_rebuilt(tmp_path, built_cache, run_cli):
+    from aligner.e5_build import WEIGHTS_NAME, _problem, source_file
+
+    cache = tmp_path / "cache"
+    target = _copy_model_cache(built_cache, cache)
+    weights = target / WEIGHTS_NAME
+    size = weights.stat().st_size
+    assert _problem(target, source_file()) is None
+
+    # Same size, different bytes: the checksum catches it.
+    with open(weights, "r+b") as fh:
+        fh.seek(size // 2)
+        chunk = fh.read(64)
+        fh.seek(size // 2)
+        fh.write(bytes(b ^ 0xFF for b in chunk))
+    problem = _problem(target, source_file())
+    assert problem and "checksum" in problem
+
+    # Truncated (an interrupted copy, a full disk): the size catches it; a run warns
+    # and rebuilds, then succeeds.
+    os.truncate(weights, size // 3)
+    src, ren = _pair(tmp_path)
+    rc, out, err = run_cli("compare", src, ren, "-f", "json", env={"ALIGNER_CACHE": str(cache)})
+    assert rc == 0, err
+    assert json.loads(out)["schema"] == "aligner.report/1"
+    assert re.search(r"rebuild", err, re.I), err
+    assert "truncated" in err or str(size // 3) in err, err
+    assert "Traceback" not in err
+    assert weights.stat().st_size == size
+    assert _problem(target, source_file()) is None
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == []
+
+
+# --------------------------------------------------------------------------- models command
+
+
+def test_models_command_sees_the_built_offline_encoder(cli_inproc, built_cache):
+    rc, out, err = cli_inproc("models", patch_models=False)
+    assert rc == 0, err
+    encoder_lines = out.split("translation")[0]
+    assert "MISSING" not in encoder_lines, out
+    assert "Traceback" not in err

@@ -239,11 +239,17 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
 
 
 @main.command()
-def models() -> None:
+@click.option("--lang", "languages", multiple=True, help="Show the MT model for this source language (repeatable).")
+@click.option("--mt-model", help="Check this MT model id or directory.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def models(languages, mt_model, config_file) -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
+    from aligner.config import load_config
+    from aligner.hub import go_offline_if_unreachable
     from aligner.model_status import describe_models
 
-    click.echo(describe_models())
+    go_offline_if_unreachable()
+    click.echo(describe_models(load_config(config_file), languages, mt_model))
 
 
 def run() -> None:

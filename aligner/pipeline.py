@@ -249,7 +249,8 @@ def compare_documents(
             translator = models.translator(src.lang)
     if translator is not None:
         with timer.stage("translate"):
-            todo = [s for s in src.sentences if not s.boilerplate]
+            # Debris is translated too: a reader of the gloss should see every line.
+            todo = [s for s in src.sentences if s.text.strip()]
             out = translator.translate([s.text for s in todo])
             for s, t in zip(todo, out, strict=True):
                 s.translation = t

@@ -1,8 +1,8 @@
 """The ``translate`` command: English MT of a file, one sentence per line.
 
 Sentences come from the tool's own segmenter (so the lines match the sentences a
-``compare`` report shows) unless the file is presegmented. Page debris is kept in
-place but not translated (an empty line), so line numbers stay aligned."""
+``compare`` report shows) unless the file is presegmented, where an empty input line
+stays an empty output line so line numbers match."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def translate_file(
         keep = [bool(line.strip()) for line in sentences]
     else:
         sentences = [s.text for s in doc.sentences]
-        keep = [not s.boilerplate for s in doc.sentences]
+        keep = [bool(s.text.strip()) for s in doc.sentences]
     if doc.lang == "en" and not mt_model:
         raise InputError(f"{path} is English already (pass --source-lang if the detection is wrong)")
     model_id = resolve_mt_model(doc.lang, mt_model, config)

@@ -1,0 +1,123 @@
+"""Smoke tests of the benchmark scripts' pure functions (no model is loaded)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner.word_alignment import PieceVectors, align_words, grow_diag_links, match, mean_vector
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def aer():
+    return _load("wordalign_aer")
+
+
+@pytest.fixture(scope="module")
+def speed():
+    return _load("speed")
+
+
+def test_gold_parsing_is_zero_indexed_and_possible_includes_sure(aer):
+    sure, possible = aer.parse_gold_line("1-1 2p3 3-2")
+    assert sure == {(0, 0), (2, 1)}
+    assert possible == {(0, 0), (1, 2), (2, 1)}
+    assert aer.parse_pharaoh("0-0 2-1") == {(0, 0), (2, 1)}
+    assert aer.parse_pharaoh("") == set()
+
+
+def test_aer_on_a_hand_made_example(aer):
+    gold = [aer.parse_gold_line("1-1 2-2 3p3"), aer.parse_gold_line("1-2")]
+    # pair 1: one sure hit, one possible hit, one wrong link; pair 2: the sure link
+    pred = [{(0, 0), (2, 2), (1, 0)}, {(0, 1)}]
+    r = aer.score(pred, gold)
+    # |A∩S| = 2, |A∩P| = 3, |A| = 4, |S| = 3  ->  AER = 1 - 5/7
+    assert r["aer"] == pytest.approx(1 - 5 / 7)
+    assert r["precision"] == pytest.approx(3 / 4)
+    assert r["recall"] == pytest.approx(2 / 3)
+    # the gold itself scores 0; nothing predicted scores 1
+    assert aer.score([g[0] for g in gold], gold)["aer"] == pytest.approx(0.0)
+    assert aer.score([set(), set()], gold)["aer"] == pytest.approx(1.0)
+    rows = aer.counts(pred, gold)
+    assert rows.tolist() == [[1, 2, 3, 2], [1, 1, 1, 1]]
+    assert aer.score_counts(rows[:1])["aer"] == pytest.approx(1 - 3 / 5)
+
+
+def test_punctuation_and_tables(aer, speed):
+    assert aer.is_punct(",") and aer.is_punct("--") and aer.is_punct("%")
+    assert not aer.is_punct("l'") and not aer.is_punct("2")
+    text = aer.fmt_table(["a", "bb"], [["x", 1.5]])
+    assert text.splitlines()[1].startswith("-")
+    assert "1.5" in speed.fmt_table(["a"], [[1.5]])
+
+
+def test_report_variants_are_unique_and_contain_baselines(aer):
+    vs = aer.report_variants()
+    keys = [(v.prefix, v.layer, v.token_type, v.center, v.method, v.distortion, v.sim, v.punct) for v in vs]
+    assert len(keys) == len(set(keys))
+    assert aer.RECOMMENDED in vs
+    assert aer.Variant(layer="5+6+7").layers() == (5, 6, 7)
+    assert aer.Variant(layer="7").layers() == 7
+
+
+def test_speed_helpers(speed):
+    assert speed.link_differences([{(0, 0)}, {(1, 1)}], [{(0, 0)}, {(1, 2)}]) == [1]
+    assert speed.per_100(3.0, 200) == pytest.approx(1.5)
+    blocks = [("a", "Un. Deux.\nTrois.", "One. Two.\nThree."), ("b", "Quatre.", "Four.")]
+
+    def count(text: str) -> int:
+        return text.count(".")
+
+    src, tgt, n = speed.build_documents(blocks, 7, count, seed=1)
+    assert n == count(src) == 7
+    assert tgt.strip()
+    again = speed.build_documents(blocks, 7, count, seed=1)
+    assert again == (src, tgt, n)
+
+
+def test_centring_changes_matching_but_not_reported_similarities():
+    rng = np.random.default_rng(0)
+    common = rng.normal(size=8) * 5  # a shared direction dominates every raw cosine
+    src = PieceVectors((rng.normal(size=(4, 8)) + common).astype(np.float32), np.arange(4))
+    tgt = PieceVectors((rng.normal(size=(5, 8)) + common).astype(np.float32), np.arange(5))
+    plain = align_words(src, tgt, "argmax", "word")
+    shifted = align_words(src, tgt, "argmax", "word", src_shift=common, tgt_shift=common)
+    assert plain.src_best == shifted.src_best and plain.tgt_best == shifted.tgt_best
+    raw = {(a, b): s for a, b, s in plain.links}
+    for a, b, s in shifted.links:
+        assert s == pytest.approx(float(np.dot(src.vectors[a], tgt.vectors[b]) / np.linalg.norm(src.vectors[a]) / np.linalg.norm(tgt.vectors[b])), abs=1e-6)
+        if (a, b) in raw:
+            assert raw[(a, b)] == pytest.approx(s)
+    no_shift = align_words(src, tgt, "argmax", "word", src_shift=None, tgt_shift=None)
+    assert no_shift == plain
+    m = mean_vector([src, tgt])
+    assert m.shape == (8,)
+    assert np.allclose(m, np.concatenate([src.vectors, tgt.vectors]).mean(0), atol=1e-5)
+    assert mean_vector([PieceVectors(np.zeros((0, 8), np.float32), np.zeros(0, np.int64))]) is None
+
+
+def test_extra_methods():
+    sim = np.array([[0.9, 0.1, 0.0], [0.2, 0.8, 0.7], [0.0, 0.3, 0.2]])
+    # mutual best: (0,0), (1,1); forward-only (2,1), backward-only (1,2), both next
+    # to (1,1) and each covering a word not yet aligned, so grow-diag adds both
+    gd = grow_diag_links(sim)
+    assert {tuple(x) for x in np.argwhere(gd)} == {(0, 0), (1, 1), (2, 1), (1, 2)}
+    assert np.array_equal(grow_diag_links(sim, final=True), gd)
+    both = match(sim, "argmax+itermax:0.5")
+    assert both[0, 0] and both[1, 1]
+    assert match(sim, "argmax+itermax:0.99").sum() == match(sim, "argmax").sum()
+    assert match(np.zeros((0, 2)), "growdiag").shape == (0, 2)

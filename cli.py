@@ -164,7 +164,7 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
 @main.command()
 @click.argument("file")
 @click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), default="argmax", show_default=True)
-@click.option("--token-type", type=click.Choice(["bpe", "word"]), default="bpe", show_default=True)
+@click.option("--token-type", type=click.Choice(["bpe", "word"]), default=None, help="Match words (mean of their subwords) or subwords; default from the config (word).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["pharaoh", "json"]), default="pharaoh", show_default=True)
 @click.option("-o", "--output", type=click.Path())
 @click.option("--force", is_flag=True)
@@ -182,6 +182,7 @@ def words(obj, file, method, token_type, fmt, output, force, config_file, encode
     pairs = list(parse_pairs(lines, file))
     _setup_threads(obj["threads"])
     models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
+    token_type = token_type or str(models.config.get("word_alignment", {}).get("token_type", "word"))
     out: list[str] = []
     for p, links in zip(pairs, align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs)), strict=True):
         if fmt == "pharaoh":

@@ -8,6 +8,7 @@ the real models (a text compared with itself; swapping source and rendition).
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from pathlib import Path
 
@@ -190,18 +191,28 @@ def test_align_sentences_uses_every_sentence_once(pair):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_align_sentences_banded_path(seed):
-    """Above the full-DP size the coarse-to-fine band is used; same invariants."""
+    """Above the full-DP size the coarse-to-fine band is used; same invariants, and a
+    noisy 1-1 rendition with a few deletions and insertions is still found."""
     rng = np.random.default_rng(seed)
     n = 430
-    src = rng.normal(size=(n, 16))
+    src = rng.normal(size=(n, 384))
     tgt = np.delete(src, rng.choice(n, 12, replace=False), axis=0)
-    tgt = np.insert(tgt, rng.choice(len(tgt), 9, replace=False), rng.normal(size=(9, 16)), axis=0)
-    tgt = tgt + 0.2 * rng.normal(size=tgt.shape)
+    tgt = np.insert(tgt, rng.choice(len(tgt), 9, replace=False), rng.normal(size=(9, 384)), axis=0)
+    tgt = tgt + 0.3 * rng.normal(size=tgt.shape)
     skip = np.zeros(n, bool)
     beads = align_sentences(src, tgt, AlignParams(), skip, np.zeros(len(tgt), bool))
     check_beads(beads, n, len(tgt), skip, np.zeros(len(tgt), bool))
-    one_to_one = sum(1 for b in beads if b.kind == "1-1")
-    assert one_to_one > 0.8 * n
+    assert sum(1 for b in beads if b.kind == "1-1") > 0.9 * n
+
+
+@pytest.mark.parametrize("n", [30, 450])
+def test_identical_documents_align_sentence_by_sentence(n):
+    """Two copies of one document: every sentence pairs with its copy. Exact ties
+    (cosine 1 for a 1-1 bead and for the 2-2 bead around it) must not be broken by
+    float noise in favour of merged beads."""
+    vectors = np.random.default_rng(n).normal(size=(n, 384))
+    beads = align_sentences(vectors, vectors.copy())
+    assert [(b.source, b.rendition) for b in beads] == [((i,), (i,)) for i in range(n)]
 
 
 # --------------------------------------------------------------------------- difference finder (pure)
@@ -278,7 +289,7 @@ def check_no_self_overlap(findings: list[Finding]) -> None:
             by_key.setdefault((f.type, side), []).append((s, e, f.id))
     for (kind, side), spans in by_key.items():
         spans.sort()
-        for (s1, e1, id1), (s2, e2, id2) in zip(spans, spans[1:], strict=False):
+        for (s1, e1, id1), (s2, e2, id2) in itertools.pairwise(spans):
             assert s2 >= e1, f"{kind} findings {id1} and {id2} overlap on the {side} side: {(s1, e1)} {(s2, e2)}"
 
 
@@ -351,7 +362,7 @@ def test_a_text_compared_with_itself_has_no_findings(models, path, lang):
     c = _compare(models, text, text, lang, lang)
     assert c.findings == [], [(f.type, f.source_span, f.rendition_span) for f in c.findings]
     assert c.summary["relation"] == "rendition"
-    assert all(len(b.source) == len(b.rendition) == 1 and b.source == b.rendition for b in c.beads)
+    assert c.summary["coverage"] == {"source": 1.0, "rendition": 1.0}
 
 
 @pytest.fixture(scope="module")

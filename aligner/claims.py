@@ -35,9 +35,12 @@ from .segmentation import norm_form, stopwords
 from .structures import Bead, Document, Finding, Link
 
 WEAKENERS = frozenset({"hedge", "attribution", "downtoner", "conditional"})
+# Cues of one family balance each other across the two sides ("reportedly" for the
+# French reporting conditional); an attribution does not balance a hedge: "X said A
+# will happen" and "A could happen, X said" differ.
 FAMILY = {
     "hedge": "epistemic",
-    "attribution": "epistemic",
+    "attribution": "attribution",
     "conditional": "epistemic",
     "downtoner": "downtoner",
     "booster": "booster",
@@ -259,7 +262,13 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
                 out.append(("quantity", q, (base + q.start, base + q.end)))
     used: set[int] = set()
     for kind, item, rng in src_items:
-        candidates = [(j, t) for j, t in enumerate(tgt_items) if t[0] == kind and j not in used]
+        # Quantities compare only in the same unit family: "18 h" (a clock time) and
+        # "6 p.m." are not the numbers 18 and 6.
+        candidates = [
+            (j, t)
+            for j, t in enumerate(tgt_items)
+            if t[0] == kind and j not in used and (kind == "date" or getattr(t[1], "unit", None) == getattr(item, "unit", None))
+        ]
         if not candidates:
             continue
         linked = [(j, t) for j, t in candidates if _linked_between(rng, t[2], s2t)]

@@ -129,3 +129,26 @@ def test_cli_json_fail_on_and_output_safety(tmp_path):
     r = _cli("compare", str(PAIR / "fr.txt"), str(PAIR / "en.txt"), "-o", str(PAIR / "en.txt"), "--force")
     assert r.returncode == 2 and "input" in r.stderr
     assert (PAIR / "en.txt").read_text(encoding="utf-8").startswith("QR code")
+
+
+def test_moved_paragraph_is_moved_not_dropped_and_added(loaded_models):
+    from aligner.pipeline import CompareOptions, compare_files
+
+    pair = ROOT / "samples" / "reordered-fr_en"
+    c = compare_files(str(pair / "fr.txt"), str(pair / "en.txt"), loaded_models, CompareOptions(translate=False))
+    moved = [b for b in c.beads if b.moved]
+    assert [(b.source, b.rendition) for b in moved] == [((6,), (0,))]
+    assert c.findings == []
+
+
+def test_planted_differences_each_type(loaded_models):
+    from aligner.pipeline import CompareOptions, compare_files
+
+    pair = ROOT / "samples" / "planted-fr_en"
+    c = compare_files(str(pair / "fr.txt"), str(pair / "en.txt"), loaded_models, CompareOptions(translate=False))
+    got = {(f.type, (f.source_span.text if f.source_span else None), (f.rendition_span.text if f.rendition_span else None)) for f in c.findings}
+    types = {t for t, _, _ in got}
+    assert {"added", "dropped", "softened", "strengthened", "changed", "contradicted"} <= types
+    assert ("changed", "2 000", "3,000") in got
+    assert any(t == "added" and r == "from the United Nations" for t, _, r in got)
+    assert any(t == "contradicted" and s and "n'a pas autorisé" in s for t, s, _ in got)

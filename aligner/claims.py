@@ -104,12 +104,24 @@ def _governs(cue: DocCue, tokens: set[int]) -> bool:
 
 
 def _attribution_span(doc: Document, cue: DocCue) -> tuple[int, int]:
-    """'The "Cridel" website wrote' rather than just 'wrote': the reporting clause
-    up to its verb, when the verb follows its subject in the same clause."""
-    start = cue.scope[0] if cue.category == "attribution" and cue.scope[0] < cue.start else cue.start
+    """The whole attribution, not just its cue word: 'The "Cridel" website wrote'
+    (the reporting clause up to its verb) or 'Selon des responsables locaux' (a
+    prepositional attribution up to its comma)."""
+    if cue.category != "attribution":
+        return cue.start, cue.end - 1
+    start = cue.scope[0] if cue.scope[0] < cue.start else cue.start
     if cue.start - start > 8:
         start = cue.start
-    return start, cue.end - 1
+    end = cue.end - 1
+    sentence = doc.sentences[doc.tokens[cue.start].sentence]
+    if start == cue.start:
+        # "according to X," / « selon X, »: the source named after the cue.
+        k = cue.end
+        while k < sentence.token_end and k - cue.end < 8 and doc.tokens[k].text not in {",", ";", ":", "."}:
+            k += 1
+        if k < sentence.token_end and doc.tokens[k].text == "," and k > cue.end:
+            end = k - 1
+    return start, end
 
 
 def _span_of(doc: Document, tokens: set[int]):

@@ -40,6 +40,8 @@ def _load_models(config_file, encoder, mt_model, mt_backend, device, progress):
 
     go_offline_if_unreachable()
     config = load_config(config_file)
+    if progress:
+        click.echo("aligner: loading models…", err=True)
     try:
         return load_models(
             config, encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress

@@ -35,16 +35,18 @@ from .segmentation import norm_form, stopwords
 from .structures import Bead, Document, Finding, Link
 
 WEAKENERS = frozenset({"hedge", "attribution", "downtoner", "conditional"})
-# Cues of one family balance each other across the two sides ("reportedly" for the
-# French reporting conditional); an attribution does not balance a hedge: "X said A
-# will happen" and "A could happen, X said" differ.
-FAMILY = {
-    "hedge": "epistemic",
-    "attribution": "attribution",
-    "conditional": "epistemic",
-    "downtoner": "downtoner",
-    "booster": "booster",
+# Cues balance each other across the two sides when their families meet:
+# "reportedly" balances the French reporting conditional, "Reports indicate" balances
+# "According to reports" (both evidential), but an attribution does not balance a
+# modal hedge: "X said A will happen" and "A could happen, X said" differ.
+FAMILIES = {
+    "attribution": frozenset({"attribution", "evidential"}),
+    "conditional": frozenset({"epistemic", "evidential"}),
+    "hedge": frozenset({"epistemic", "evidential"}),
+    "downtoner": frozenset({"downtoner"}),
+    "booster": frozenset({"booster"}),
 }
+MODAL_HEDGE = frozenset({"epistemic"})
 MODAL_GAP = 0.3
 
 
@@ -135,9 +137,22 @@ def _span_of(doc: Document, tokens: set[int]):
     return doc.token_span(min(best), max(best))
 
 
-def _cue_family_present(cues: Sequence[DocCue], family: str, tokens: set[int], linked: set[int]) -> bool:
+def _families(cue: DocCue, modal_spans: set[tuple[int, int]]) -> frozenset[str]:
+    """A hedge that is also a modal ("could", "may") is epistemic only; other hedges
+    ("reportedly", "reports indicate") are evidential too."""
+    if cue.category == "hedge" and (cue.start, cue.end) in modal_spans:
+        return MODAL_HEDGE
+    return FAMILIES.get(cue.category, frozenset())
+
+
+def _modal_spans(cues: Sequence[DocCue]) -> set[tuple[int, int]]:
+    return {(c.start, c.end) for c in cues if c.category == "modal"}
+
+
+def _cue_family_present(cues: Sequence[DocCue], families: frozenset[str], tokens: set[int], linked: set[int]) -> bool:
+    modal = _modal_spans(cues)
     for c in cues:
-        if FAMILY.get(c.category) != family:
+        if not (_families(c, modal) & families):
             continue
         if _governs(c, tokens) or any(c.start <= k < c.end for k in linked):
             return True
@@ -158,14 +173,15 @@ def _cue_findings(
         (tgt_cues, src_cues, tgt, src, t2s, "rendition"),
         (src_cues, tgt_cues, src, tgt, s2t, "source"),
     ):
+        modal = _modal_spans(side_cues)
         for cue in side_cues:
-            family = FAMILY.get(cue.category)
-            if family is None:
+            families = _families(cue, modal)
+            if not families:
                 continue
             claim = _mapped(cue.scope, cue, mapping, doc)
             if len(claim) < 2:
                 continue  # the governed claim is not present on both sides
-            if _cue_family_present(other_cues, family, claim, _cue_linked(cue, mapping)):
+            if _cue_family_present(other_cues, families, claim, _cue_linked(cue, mapping)):
                 continue
             weakens = cue.category in WEAKENERS
             # A weakening cue only in the rendition softens; only in the source, the
@@ -313,6 +329,15 @@ def _is_name(doc: Document, k: int) -> bool:
     return tok.kind == "word" and tok.text[:1].isupper() and not first and len(tok.text) > 1
 
 
+def _in_multiword_name(doc: Document, k: int) -> bool:
+    """Part of "United States", "Foreign Policy": compared as a whole elsewhere."""
+    s = doc.sentences[doc.tokens[k].sentence]
+    for j in (k - 1, k + 1):
+        if s.token_start <= j < s.token_end and doc.tokens[j].kind == "word" and doc.tokens[j].text[:1].isupper():
+            return True
+    return False
+
+
 def _name_findings(src: Document, tgt: Document, links: Sequence[Link], variants: list[str]) -> list[Finding]:
     """Aligned names that are clearly different entities. Spelling variants and known
     aliases become evidence, not findings. Cross-lingually, exonyms (Damas/Damascus)
@@ -322,6 +347,8 @@ def _name_findings(src: Document, tgt: Document, links: Sequence[Link], variants
     cross = src.lang != tgt.lang
     for lk in links:
         if not (_is_name(src, lk.source) and _is_name(tgt, lk.rendition)):
+            continue
+        if _in_multiword_name(src, lk.source) or _in_multiword_name(tgt, lk.rendition):
             continue
         a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
         same, why = same_entity(a, b)

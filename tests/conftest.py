@@ -45,11 +45,24 @@ def _as_bytes(data: str | bytes | None) -> bytes | None:
     return data.encode("utf-8")
 
 
+TEST_THREADS = 1
+"""Torch threads in this process. On the 2-core test machines, other processes
+(a concurrent test, a benchmark) make OpenMP's spinning threads 10x slower than one
+thread; subprocesses keep the tool's own default."""
+
+
+def _set_threads(threads: int | None) -> None:
+    import torch
+
+    torch.set_num_threads(threads or TEST_THREADS)
+
+
 @pytest.fixture(scope="session")
 def models():
     """The default models (offline e5 encoder), loaded once for the whole session."""
     from aligner.pipeline import load_models
 
+    _set_threads(None)
     return load_models()
 
 
@@ -80,7 +93,8 @@ def run_cli():
 def cli_inproc(models):
     """``cli_inproc(*args, input=None, loader=None, patch_models=True) -> (rc, stdout, stderr)``:
     ``cli.run()`` in this process, exactly as the console script calls it, with the
-    session's models (or ``loader``'s result) in place of a fresh load. Exceptions that ``cli.run`` lets
+    session's models (or ``loader``'s result) in place of a fresh load, and
+    ``--threads`` defaulting to one thread. Exceptions that ``cli.run`` lets
     through (only with ``--debug``) propagate."""
     import click.testing
 
@@ -92,6 +106,7 @@ def cli_inproc(models):
             if patch_models:
                 load = loader or (lambda *a, **k: models)
                 stack.enter_context(mock.patch.object(cli, "_load_models", load))
+            stack.enter_context(mock.patch.object(cli, "_setup_threads", _set_threads))
             stack.enter_context(mock.patch.object(sys, "argv", ["aligner", *map(str, args)]))
             stack.enter_context(mock.patch.object(cli._State, "debug", False))
             out, err, _ = stack.enter_context(runner.isolation(input=_as_bytes(input)))

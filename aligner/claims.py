@@ -75,7 +75,11 @@ def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
             continue
         base, toks = _sentence_tokens(doc, sid)
         for c in find_cues(toks, doc.lang):
+            if c.category in ("downtoner", "hedge") and c.end < len(toks) and any(ch.isdigit() for ch in toks[c.end]):
+                continue  # "nearly 3 million": a quantity qualifier, not a claim hedge
             a, b = scope_of(toks, c)
+            if c.category == "attribution" and a > 0 and toks[a - 1] == "," and b >= len(toks) - 1:
+                a = 0  # a trailing incise (", a assuré le porte-parole.") governs the sentence
             text = doc.text[doc.tokens[base + c.start].start : doc.tokens[base + c.end - 1].end]
             out.append(DocCue(c.category, c.cue, c.strength, base + c.start, base + c.end, (base + a, base + b), text))
     return out

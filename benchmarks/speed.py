@@ -178,16 +178,19 @@ def bench_words(args) -> dict[str, Any]:
     list(align_pairs(enc, pairs[:8], "argmax", "bpe"))
 
     times: dict[str, list[float]] = {"simalign (mai)": [], "simalign (a)": [], "aligner": []}
+    cpu: dict[str, list[float]] = {k: [] for k in times}
     results: dict[str, list[set[tuple[int, int]]]] = {}
     for r in range(args.rounds):
         for name, fn in (("simalign (mai)", lambda: run_simalign(sa_mai)), ("aligner", run_ours), ("simalign (a)", lambda: run_simalign(sa_a))):
             if name == "simalign (a)" and args.quick:
                 continue
+            c = time.process_time()
             t = time.perf_counter()
             res = fn()
             times[name].append(time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
             results.setdefault(name, res)
-            print(f"  round {r + 1}: {name:15s} {times[name][-1]:7.2f} s", file=sys.stderr, flush=True)
+            print(f"  round {r + 1}: {name:15s} {times[name][-1]:7.2f} s wall, {cpu[name][-1]:7.2f} s CPU", file=sys.stderr, flush=True)
     ours, theirs = results["aligner"], results["simalign (mai)"]
     diff = link_differences(ours, theirs)
     example = None
@@ -201,19 +204,25 @@ def bench_words(args) -> dict[str, Any]:
             "only_simalign": sorted(theirs[k] - ours[k]),
         }
     n = len(raw)
-    rows = {name: {"best_s": min(ts), "median_s": statistics.median(ts), "pairs_per_s": n / min(ts)} for name, ts in times.items() if ts}
+    rows = {
+        name: {"best_s": min(ts), "median_s": statistics.median(ts), "pairs_per_s": n / min(ts), "best_cpu_s": min(cpu[name]), "pairs_per_cpu_s": n / min(cpu[name])}
+        for name, ts in times.items()
+        if ts
+    }
     out = {
         "pairs": n,
         "threads": torch.get_num_threads(),
         "rounds": args.rounds,
         "timings": rows,
         "ratio_vs_simalign_mai": rows["aligner"]["pairs_per_s"] / rows["simalign (mai)"]["pairs_per_s"],
+        "cpu_ratio_vs_simalign_mai": rows["aligner"]["pairs_per_cpu_s"] / rows["simalign (mai)"]["pairs_per_cpu_s"],
         "argmax_pairs_differing": len(diff),
         "differing_pairs": diff,
         "example_difference": example,
     }
     if "simalign (a)" in rows:
         out["ratio_vs_simalign_argmax_only"] = rows["aligner"]["pairs_per_s"] / rows["simalign (a)"]["pairs_per_s"]
+        out["cpu_ratio_vs_simalign_argmax_only"] = rows["aligner"]["pairs_per_cpu_s"] / rows["simalign (a)"]["pairs_per_cpu_s"]
     return out
 
 
@@ -243,8 +252,10 @@ def compare_child(args) -> None:
 
             prof = cProfile.Profile()
             prof.enable()
+        c2 = time.process_time()
         result = compare_files(str(sp), str(tp), models, opts)
         t3 = time.perf_counter()
+        c3 = time.process_time()
         if args.profile:
             prof.disable()
             st = pstats.Stats(prof, stream=sys.stderr)
@@ -261,6 +272,7 @@ def compare_child(args) -> None:
                 "findings": len(result.findings),
                 "load_s": t2 - t1,
                 "compare_s": t3 - t2,
+                "compare_cpu_s": c3 - c2,
                 "process_s": t3 - t0,
                 "stages": result.timings,
                 "peak_rss_mb": _maxrss_mb(),
@@ -275,9 +287,10 @@ def load_child(args) -> None:
     from aligner.pipeline import load_models
 
     t1 = time.perf_counter()
+    c1 = time.process_time()
     load_models()
     t2 = time.perf_counter()
-    print(json.dumps({"import_s": t1 - t0, "load_models_s": t2 - t1, "peak_rss_mb": _maxrss_mb()}))
+    print(json.dumps({"import_s": t1 - t0, "load_models_s": t2 - t1, "load_models_cpu_s": time.process_time() - c1, "peak_rss_mb": _maxrss_mb()}))
 
 
 def _child(args, *extra: str) -> dict[str, Any]:
@@ -338,7 +351,13 @@ def main() -> None:
     args.sizes = [int(x) for x in str(args.sizes).split(",") if x]
     _setup(args.threads)
     report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "threads": args.threads, "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "threads": args.threads,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_start": os.getloadavg(),
+        },
     }
     if not args.skip_words:
         w = bench_words(args)
@@ -346,9 +365,17 @@ def main() -> None:
         print(f"\nWord alignment: {w['pairs']} pairs, {w['threads']} threads, best of {w['rounds']} round(s)")
         print(
             fmt_table(
-                ["aligner path", "seconds", "pairs/s", "aligner speed-up"],
+                ["path", "wall s", "pairs/s", "aligner speed-up", "CPU s", "pairs/CPU s", "speed-up (CPU)"],
                 [
-                    [name, f"{r['best_s']:.2f}", f"{r['pairs_per_s']:.1f}", f"{w['timings']['aligner']['pairs_per_s'] / r['pairs_per_s']:.1f}x"]
+                    [
+                        name,
+                        f"{r['best_s']:.2f}",
+                        f"{r['pairs_per_s']:.1f}",
+                        f"{w['timings']['aligner']['pairs_per_s'] / r['pairs_per_s']:.1f}x",
+                        f"{r['best_cpu_s']:.2f}",
+                        f"{r['pairs_per_cpu_s']:.1f}",
+                        f"{w['timings']['aligner']['pairs_per_cpu_s'] / r['pairs_per_cpu_s']:.1f}x",
+                    ]
                     for name, r in w["timings"].items()
                 ],
             )
@@ -364,7 +391,7 @@ def main() -> None:
         print(f"\ncompare (no translation), {args.threads} threads, each size in a fresh process")
         print(
             fmt_table(
-                ["source sents", "rendition sents", "tokens (src+ren)", "compare s", "s / 100 sents", "embed s", "align s", "peak RSS MB"],
+                ["source sents", "rendition sents", "tokens (src+ren)", "compare s", "s / 100 sents", "CPU s", "CPU s / 100", "embed s", "align s", "peak RSS MB"],
                 [
                     [
                         r["sentences"],
@@ -372,6 +399,8 @@ def main() -> None:
                         r["source_tokens"] + r["rendition_tokens"],
                         f"{r['compare_s']:.2f}",
                         f"{r['per_100_s']:.2f}",
+                        f"{r['compare_cpu_s']:.1f}",
+                        f"{per_100(r['compare_cpu_s'], r['sentences']):.2f}",
                         f"{r['stages'].get('embed', 0):.2f}",
                         f"{r['stages'].get('align_sentences', 0) + r['stages'].get('align_words', 0):.2f}",
                         f"{r['peak_rss_mb']:.0f}",
@@ -385,6 +414,8 @@ def main() -> None:
             f"\nsecond start (fresh process, cache warm): import {ld['import_s']:.2f} s + load_models {ld['load_models_s']:.2f} s"
             f" (process wall {ld['wall_s']:.2f} s)"
         )
+    report["machine"]["load_average_at_end"] = os.getloadavg()
+    print(f"\nload average (1, 5, 15 min) at start {report['machine']['load_average_at_start']}, at end {report['machine']['load_average_at_end']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
 

@@ -420,4 +420,37 @@ def claim_findings(
         findings += _antonym_findings(src, tgt, bead_links)
     if notes is not None and variants:
         notes.append("name variants treated as the same entity: " + "; ".join(sorted(set(variants))))
-    return findings
+    return _merge_overlapping(src, tgt, findings)
+
+
+def _union(doc: Document, a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return doc.span(min(a.start, b.start), max(a.end, b.end))
+
+
+def _overlap(a, b) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
+
+
+def _merge_overlapping(src: Document, tgt: Document, findings: list[Finding]) -> list[Finding]:
+    """Two cues of one type that touch the same claim ("Kridel wrote" and "may" both
+    soften one sentence) become one finding listing both cues, so findings of a type
+    never overlap."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.type, f.source_span.start if f.source_span else -1)):
+        for g in out:
+            if g.type == f.type and (_overlap(g.source_span, f.source_span) or _overlap(g.rendition_span, f.rendition_span)):
+                g.source_span = _union(src, g.source_span, f.source_span)
+                g.rendition_span = _union(tgt, g.rendition_span, f.rendition_span)
+                g.cues = [*g.cues, *(c for c in f.cues if c not in g.cues)]
+                g.evidence = f"{g.evidence}; {f.evidence}"
+                g.confidence = max(g.confidence, f.confidence)
+                g.severity = min(g.severity, f.severity, key=["high", "medium", "low"].index)
+                break
+        else:
+            out.append(f)
+    # A merge can make a finding overlap one it did not overlap before: repeat.
+    return out if len(out) == len(findings) else _merge_overlapping(src, tgt, out)

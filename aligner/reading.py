@@ -214,6 +214,14 @@ class _TextExtractor(HTMLParser):
         if not self._skip:
             self.parts.append(data)
 
+    def close(self) -> None:
+        # Markup left unfinished at the end (a comment, a tag with an open quote, a
+        # CDATA section never closed) would be flushed as text, tags and all; a
+        # browser hides it (the comment or attribute runs to the end), so do we.
+        if self.rawdata.lstrip().startswith("<"):
+            self.rawdata = ""
+        super().close()
+
 
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
 

@@ -137,7 +137,9 @@ def _dp(
                     denom = 0.5 * (norm_s[(a, b)][pi] + norm_t[(a, b)][vj])
                     base = (1.0 - c) / denom
                     factor = (a + b) / 2.0 * (1.0 + params.merge_penalty * (a + b - 2))
-                    step[valid] = base * factor
+                    # A small additive term too: with identical sentences every cost
+                    # is 0 and only this keeps 1-1 beads ahead of merged ones.
+                    step[valid] = base * factor + 0.01 * (a + b - 2)
                     cosv[valid] = c
                     basev[valid] = base
             total = prev + step

@@ -20,6 +20,7 @@ FORMATS = ("text", "json", "html", "xliff", "tsv")
 
 class _State:
     debug = False
+    interrupted = False
 
 
 def _fail(message: str) -> None:
@@ -59,13 +60,10 @@ def _same_file(a: Path, b: str) -> bool:
         return False
 
 
-def _write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
-    """Print, or write atomically to ``output`` (never over an input, never over an
-    existing file without ``--force``)."""
-    from aligner.cache import atomic_write
-
+def _check_output(output: str | None, inputs: list[str], force: bool) -> None:
+    """Refuse, before any work, an output that is an input, a directory, or an
+    existing file without ``--force``."""
     if output is None or output == "-":
-        click.echo(text, nl=False)
         return
     out = Path(output)
     for src in inputs:
@@ -75,7 +73,27 @@ def _write_output(text: str, output: str | None, inputs: list[str], force: bool)
         raise InputError(f"{output} is a directory")
     if out.exists() and not force:
         raise InputError(f"{output} exists; pass --force to overwrite it")
-    atomic_write(out, text)
+
+
+def _write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
+    """Print, or write atomically to ``output`` (never over an input, never over an
+    existing file without ``--force``). A pipe or device (``/dev/null``) is written
+    through, never replaced; a symbolic link updates its target."""
+    from aligner.cache import atomic_write
+
+    if _State.interrupted:  # Ctrl-C was swallowed somewhere below: still stop here
+        click.echo("aligner: interrupted", err=True)
+        sys.exit(130)
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    _check_output(output, inputs, force)
+    out = Path(output)
+    if out.exists() and not out.resolve().is_file():
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    atomic_write(out.resolve(), text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,7 +132,9 @@ def _common_model_options(f):
 @click.pass_obj
 def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
-    from aligner.pipeline import CompareOptions, compare_files
+    from aligner.language import check_language
+    from aligner.pipeline import CompareOptions, compare_texts
+    from aligner.reading import read_text
     from aligner.reports import render
     from aligner.structures import FINDING_TYPES
 
@@ -126,13 +146,16 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
         raise InputError(f"--fail-on: unknown finding type(s) {', '.join(sorted(unknown))}; choose from {', '.join(FINDING_TYPES)}")
     if source == "-" and rendition == "-":
         raise InputError("only one of SOURCE and RENDITION can be standard input")
-    if output and output != "-" and Path(output).exists() and not force:
-        raise InputError(f"{output} exists; pass --force to overwrite it")
+    # Everything the user gave is checked before the models load (seconds).
+    _check_output(output, [source, rendition], force)
+    src_read, tgt_read = read_text(source), read_text(rendition)
+    source_lang = check_language(source_lang) if source_lang else None
+    rendition_lang = check_language(rendition_lang) if rendition_lang else None
     _setup_threads(obj["threads"])
     progress = sys.stderr.isatty()
     models = _load_models(config_file, encoder, mt_model, mt_backend, obj["device"], progress)
     options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
-    result = compare_files(source, rendition, models, options)
+    result = compare_texts(src_read, tgt_read, models, options)
     for doc in (result.source, result.rendition):
         for w in doc.warnings:
             click.echo(f"aligner: warning: {w}", err=True)
@@ -155,8 +178,13 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
 @click.pass_obj
 def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, config_file, encoder):
     """Sentence alignment only: beads such as [0]:[0,1], one per line."""
+    from aligner.reading import read_text
     from aligner.sentence_files import align_sentence_files, render_beads
 
+    _check_output(output, [source, rendition], force)
+    for path in (source, rendition):
+        if path != "-":
+            read_text(path)  # fail on bad input before the models load
     _setup_threads(obj["threads"])
     models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
     src, tgt, beads = align_sentence_files(source, rendition, models, presegmented, source_lang, rendition_lang)
@@ -255,11 +283,32 @@ def models(languages, mt_model, config_file) -> None:
     click.echo(describe_models(load_config(config_file), languages, mt_model))
 
 
+def _on_sigint(signum, frame) -> None:
+    _State.interrupted = True
+    raise KeyboardInterrupt
+
+
+def _unraisable(hook_args) -> None:
+    # Ctrl-C landing inside a finalizer is "unraisable": Python would print it and go
+    # on. Remember it instead, so the run stops before writing anything.
+    if isinstance(hook_args.exc_value, KeyboardInterrupt):
+        _State.interrupted = True
+        return
+    sys.__unraisablehook__(hook_args)
+
+
 def run() -> None:
     """Entry point with the project's error contract: one line and exit 2 for bad
-    input, a traceback only with --debug."""
+    input, a traceback only with --debug, 130 and no output when interrupted."""
+    import signal
+
+    signal.signal(signal.SIGINT, _on_sigint)
+    sys.unraisablehook = _unraisable
     try:
         main.main(standalone_mode=False)
+        if _State.interrupted:
+            click.echo("aligner: interrupted", err=True)
+            sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

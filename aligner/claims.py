@@ -360,7 +360,7 @@ def _name_findings(src: Document, tgt: Document, links: Sequence[Link], variants
             if why != "exact" and norm_form(a) != norm_form(b):
                 variants.append(f"{a} / {b}: same entity ({why})")
             continue
-        if cross or lk.score < 0.8 or why.startswith("alias") is False and not why.startswith("different"):
+        if cross or lk.score < 0.8 or (why.startswith("alias") is False and not why.startswith("different")):
             continue
         findings.append(
             Finding(

@@ -269,9 +269,9 @@ def added_dropped(
                     continue
                 span = doc.token_span(cand.first, cand.last)
                 other_doc, other_tokens = (tgt, tgt_tokens) if kind == "dropped" else (src, src_tokens)
-                if len(cand.content) <= 4 and all(doc.tokens[k].text[:1].isupper() for k in cand.content):
-                    if _entity_counterpart(span.text, other_doc, other_tokens):
-                        continue
+                names_only = len(cand.content) <= 4 and all(doc.tokens[k].text[:1].isupper() for k in cand.content)
+                if names_only and _entity_counterpart(span.text, other_doc, other_tokens):
+                    continue
                 evidence_bits = [
                     f"{len(cand.content)} content word(s) without an aligned counterpart in the {'rendition' if kind == 'dropped' else 'source'} sentence"
                 ]

@@ -63,4 +63,4 @@ def cached_snapshot(model_id: str) -> Path | None:
 
 
 def looks_like_path(spec: str) -> bool:
-    return spec.startswith((".", "/", "~")) or os.sep in spec and Path(spec).expanduser().exists() or Path(spec).expanduser().is_dir()
+    return spec.startswith((".", "/", "~")) or (os.sep in spec and Path(spec).expanduser().exists()) or Path(spec).expanduser().is_dir()

@@ -318,21 +318,34 @@ def compare_documents(
     return Comparison(src, tgt, beads, links, src_scores, tgt_scores, findings, summary, model_desc, timer.timings, notes, signature)
 
 
+def compare_texts(
+    src_read: ReadText,
+    tgt_read: ReadText,
+    models: Models,
+    options: CompareOptions | None = None,
+    timer: _Timer | None = None,
+) -> Comparison:
+    """Compare two inputs already read (the CLI reads them before loading models, so
+    bad input fails at once, and standard input is read only once)."""
+    options = options or CompareOptions()
+    timer = timer or _Timer()
+    with timer.stage("segment"):
+        src = prepare_document(src_read, options.source_lang, models.config, "source")
+        tgt = prepare_document(tgt_read, options.rendition_lang, models.config, "rendition")
+    return compare_documents(src, tgt, models, options, timer)
+
+
 def compare_files(
     source_path: str,
     rendition_path: str,
     models: Models,
     options: CompareOptions | None = None,
 ) -> Comparison:
-    options = options or CompareOptions()
     timer = _Timer()
     with timer.stage("read"):
         src_read = read_text(source_path)
         tgt_read = read_text(rendition_path)
-    with timer.stage("segment"):
-        src = prepare_document(src_read, options.source_lang, models.config, "source")
-        tgt = prepare_document(tgt_read, options.rendition_lang, models.config, "rendition")
-    return compare_documents(src, tgt, models, options, timer)
+    return compare_texts(src_read, tgt_read, models, options, timer)
 
 
 ProgressFn = Callable[[str], None]

@@ -13,6 +13,7 @@ text, with offsets, but marked ``boilerplate`` so it never becomes a finding.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -36,7 +37,7 @@ _TOKEN_RE = regex.compile(
     """,
     regex.VERBOSE,
 )
-_TERMINAL = frozenset({".", "!", "?", "…", "..."})
+_TERMINAL = frozenset({".", "!", "?", "…", "...", "؟", "۔", "。", "！", "？"})
 _CLOSERS = frozenset({")", "]", "}", "»", "”", '"', "’", "'", "›"})
 _OPENERS = frozenset({"(", "[", "«", "“", '"', "‘", "'", "‹", "¿", "¡", "—", "-", "–"})
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
@@ -183,7 +184,14 @@ def _sentence_breaks(tokens: list[Token], abbreviations: frozenset[str]) -> list
             if j >= n:
                 break
             nxt = tokens[j].text
-            starts_new = nxt[0].isupper() or nxt[0].isdigit() or nxt in _OPENERS or tokens[j].kind == "symbol"
+            # Scripts without case (Arabic, Persian, CJK) start a sentence with any letter.
+            starts_new = (
+                nxt[0].isupper()
+                or nxt[0].isdigit()
+                or nxt in _OPENERS
+                or tokens[j].kind == "symbol"
+                or (nxt[0].isalpha() and not nxt[0].islower())
+            )
             prev = tokens[i - 1].text if i > 0 else ""
             initial = len(prev) == 1 and prev.isupper() and tok.text == "."
             if starts_new and not initial and norm_form(prev + ".") not in abbreviations:
@@ -204,7 +212,7 @@ def segment(text: str, lang: str) -> tuple[list[Sentence], list[Token]]:
         if not line_tokens:
             continue
         bounds = [0, *_sentence_breaks(line_tokens, abbreviations), len(line_tokens)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             if a >= b:
                 continue
             sid = len(sentences)

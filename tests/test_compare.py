@@ -151,5 +151,5 @@ def test_planted_differences_each_type(loaded_models):
     assert {"added", "dropped", "softened", "strengthened", "changed", "contradicted"} <= types
     assert ("changed", "2 000", "3,000") in got
     assert any(t == "added" and r == "United Nations" for t, _, r in got)
-    assert ("strengthened", "Selon des responsables locaux") in {(t, s) for t, s, _ in got}
+    assert any(t == "strengthened" and s and s.startswith("Selon des responsables locaux") for t, s, _ in got)
     assert any(t == "contradicted" and s == "n'a pas" for t, s, _ in got)

@@ -30,6 +30,12 @@ WORDS = [
 ]  # fmt: skip
 
 
+MARKUP = [
+    "<![foo[ x ]]>", "<![if !IE]>", "<![CDATA[ y ]]>", "<!-- unclosed", "<?php echo 1 ?>", "</",
+    "<a href='", "&#xdddd;", "&#0;", "<script>", "<style>", "<svg><svg>", "<!DOCTYPE", "<p <p>",
+]  # fmt: skip
+
+
 def _case(k: int) -> tuple[str, bytes]:
     """Case ``k``: a file suffix and its bytes (deterministic)."""
     rng = random.Random(1000 + k)
@@ -55,8 +61,9 @@ def _case(k: int) -> tuple[str, bytes]:
             right = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 6)))
             lines.append(f"{left} {rng.choice(['|||', '||', ''])} {right}")
         return ".txt", "\n".join(lines).encode("utf-8")
-    if kind == 4:  # HTML-looking
+    if kind == 4:  # HTML-looking, with markup that trips parsers
         body = "".join(rng.choice(WORDS) + rng.choice([" ", "<p>", "</div>", "\n"]) for _ in range(rng.randint(1, 40)))
+        body += "".join(rng.sample(MARKUP, 3)) + rng.choice(WORDS)
         return rng.choice([".html", ".txt"]), f"<!DOCTYPE html><html><body>{body}".encode()
     if kind == 5:  # a BOM, then anything
         bom = rng.choice([codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE])

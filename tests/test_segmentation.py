@@ -70,7 +70,7 @@ def test_page_debris_is_marked_not_removed():
 def test_zero_width_and_nfd_text_keep_offsets():
     nfd = unicodedata.normalize("NFD", "armée")
     text = f"L'{nfd} et\u200b la\u200f base."
-    sents, tokens = segment(text, "fr")
+    _sents, tokens = segment(text, "fr")
     assert [t.text for t in tokens][:3] == ["L'", nfd, "et"]
     for t in tokens:
         assert text[t.start : t.end] == t.text

@@ -6,6 +6,7 @@ is always one line and columns never shift."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 COLUMNS = (
@@ -16,9 +17,14 @@ COLUMNS = (
 )
 
 
+_OTHER_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+
+
 def tsv_cell(value: Any) -> str:
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    # Other characters that some readers take as line breaks or that break cells.
+    return _OTHER_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_tsv(report: dict[str, Any]) -> str:

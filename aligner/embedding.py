@@ -113,7 +113,17 @@ class Encoder:
             layers = fixed
         layer = layers[0] if len(layers) == 1 else layers
         model.eval()
-        model.to(torch.device(device))
+        try:
+            torch_device = torch.device(device)
+        except RuntimeError:
+            raise InputError(f"unknown device {device!r} (use cpu, cuda or cuda:N)") from None
+        if torch_device.type == "cuda":
+            if not torch.cuda.is_available():
+                raise InputError(f"device {device!r} asked for, but no CUDA GPU is available to torch")
+            # A GPU takes far larger batches; the loop then stays on the device and
+            # copies one result array back per batch.
+            batch_tokens *= 8
+        model.to(torch_device)
         return cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens)
 
     # -- tokenisation ---------------------------------------------------------------

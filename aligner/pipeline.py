@@ -184,6 +184,23 @@ def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[in
     return PieceVectors.concat(parts, offsets)
 
 
+def sentence_beads(
+    src: Document,
+    tgt: Document,
+    src_emb: Sequence[EmbeddedSentence],
+    tgt_emb: Sequence[EmbeddedSentence],
+    config: dict[str, Any],
+) -> list[Bead]:
+    """Sentence alignment of two embedded documents with the configured parameters."""
+    return align_sentences(
+        np.stack([e.vector for e in src_emb]),
+        np.stack([e.vector for e in tgt_emb]),
+        AlignParams.from_config(config.get("sentence_alignment", {})),
+        np.array([s.boilerplate for s in src.sentences]),
+        np.array([s.boilerplate for s in tgt.sentences]),
+    )
+
+
 def align_documents(
     src: Document,
     tgt: Document,
@@ -196,14 +213,7 @@ def align_documents(
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
     """Sentence beads, then word links inside each bead."""
     with timer.stage("align_sentences"):
-        params = AlignParams.from_config(config.get("sentence_alignment", {}))
-        beads = align_sentences(
-            np.stack([e.vector for e in src_emb]),
-            np.stack([e.vector for e in tgt_emb]),
-            params,
-            np.array([s.boilerplate for s in src.sentences]),
-            np.array([s.boilerplate for s in tgt.sentences]),
-        )
+        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config)
     with timer.stage("align_words"):
         links: list[Link] = []
         src_ev = TokenEvidence(np.zeros(len(src.tokens), bool), np.full(len(src.tokens), np.nan))

@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
-
 from .errors import InputError
 from .language import check_language, detect_language
-from .pipeline import Models, prepare_document
+from .pipeline import Models, _sentence_words, prepare_document, sentence_beads
 from .reading import read_text
 from .segmentation import tokenize
-from .sentence_alignment import AlignParams, align_sentences
 from .structures import Bead, Document, Sentence
 
 
@@ -52,17 +49,9 @@ def align_sentence_files(
         src = prepare_document(read_text(source), source_lang, models.config, "source")
         tgt = prepare_document(read_text(rendition), rendition_lang, models.config, "rendition")
     enc = models.encoder
-    src_emb = enc.embed([[src.tokens[k].text for k in s.token_range] for s in src.sentences])
-    tgt_emb = enc.embed([[tgt.tokens[k].text for k in s.token_range] for s in tgt.sentences])
-    params = AlignParams.from_config(models.config.get("sentence_alignment", {}))
-    beads = align_sentences(
-        np.stack([e.vector for e in src_emb]),
-        np.stack([e.vector for e in tgt_emb]),
-        params,
-        np.array([s.boilerplate for s in src.sentences]),
-        np.array([s.boilerplate for s in tgt.sentences]),
-    )
-    return src, tgt, beads
+    src_emb = enc.embed(_sentence_words(src))
+    tgt_emb = enc.embed(_sentence_words(tgt))
+    return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config)
 
 
 def _ids(ids: tuple[int, ...]) -> str:

@@ -25,6 +25,8 @@ import re
 from typing import Any
 
 from ..structures import FINDING_TYPES
+from .values import as_float as _num
+from .values import as_int as _int
 
 SEVERITIES = ("high", "medium", "low")
 _SEV_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -95,19 +97,6 @@ def _scls(s: Any) -> str:
     return s if s in SEVERITIES else "other"
 
 
-def _num(value: Any, default: float = 0.0) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return default
-    return v if math.isfinite(v) else default
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _basename(path: str) -> str:

@@ -13,11 +13,12 @@ hostile article cannot move the cursor, retitle the window or recolour the termi
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from ..structures import FINDING_TYPES
+from .values import as_float as _num
+from .values import as_int as _int
 
 _COLORS = {
     "added": "32",
@@ -44,19 +45,6 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
 
 
-def _int(v: Any) -> int | None:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _num(v: Any) -> float:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return 0.0
-    return x if math.isfinite(x) else 0.0
 
 
 def _clip(text: str, limit: int = 240) -> str:

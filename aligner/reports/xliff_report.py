@@ -16,10 +16,12 @@ their meaning, and carriage returns are written as ``&#13;`` so that parsers kee
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
+
+from .values import as_float as _num
+from .values import as_int as _int
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 ITS_NS = "http://www.w3.org/2005/11/its"
@@ -49,19 +51,6 @@ def _q(name: str, ns: str = XLIFF_NS) -> str:
     return f"{{{ns}}}{name}"
 
 
-def _int(v: Any) -> int | None:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _num(v: Any) -> float:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return 0.0
-    return x if math.isfinite(x) else 0.0
 
 
 def _lang(v: Any) -> str:

@@ -957,10 +957,21 @@ def test_damaged_cache_and_interrupted_runs(tmp_path, built_cache, run_cli):
         run_env = {**env, "ALIGNER_TEST_SIGINT_IN_FINALIZER": "1"} if in_finalizer else env
         proc = start_staged(marker, "compare", src, ren, "-f", "json", "-o", str(out), env=run_env)
         runs.append((sig, in_finalizer, out, marker, proc))
-    for sig, in_finalizer, _, marker, proc in runs:
-        if not in_finalizer:
-            wait_until(marker.with_suffix(".running").exists, proc, "the comparison started")
-            proc.send_signal(sig)
+    # Signal each run as soon as its comparison starts (not one after the other: a
+    # run that started while we waited on another could finish before its signal).
+    pending = [(sig, marker, proc) for sig, in_finalizer, _, marker, proc in runs if not in_finalizer]
+    deadline = time.monotonic() + 180
+    while pending:
+        for item in list(pending):
+            sig, marker, proc = item
+            if marker.with_suffix(".running").exists():
+                proc.send_signal(sig)
+                pending.remove(item)
+            elif proc.poll() is not None:
+                raise AssertionError(f"the run ended (rc {proc.returncode}) before the comparison started")
+        if time.monotonic() > deadline:
+            raise AssertionError("never reached: the comparisons started")
+        time.sleep(0.01)
     problems, errs = [], []
     for sig, in_finalizer, out, _, proc in runs:
         what = "SIGINT inside a finalizer" if in_finalizer else f"{sig.name} while comparing"

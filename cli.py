@@ -195,12 +195,14 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
 @click.argument("file")
 @click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), default="argmax", show_default=True)
 @click.option("--token-type", type=click.Choice(["bpe", "word"]), default=None, help="Match words (mean of their subwords) or subwords; default from the config (word).")
+@click.option("--center/--no-center", default=None, help="Subtract each side's mean vector before matching; default from the config (on).")
+@click.option("--layer", type=click.IntRange(0, 64), default=None, help="Encoder layer for the vectors; default from the config (7).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["pharaoh", "json"]), default="pharaoh", show_default=True)
 @click.option("-o", "--output", type=click.Path())
 @click.option("--force", is_flag=True)
 @_common_model_options
 @click.pass_obj
-def words(obj, file, method, token_type, fmt, output, force, config_file, encoder):
+def words(obj, file, method, token_type, center, layer, fmt, output, force, config_file, encoder):
     """Word-align FILE of 'source ||| target' lines (pre-tokenised); Pharaoh output."""
     import json
 
@@ -212,9 +214,14 @@ def words(obj, file, method, token_type, fmt, output, force, config_file, encode
     pairs = list(parse_pairs(lines, file))
     _setup_threads(obj["threads"])
     models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-    token_type = token_type or str(models.config.get("word_alignment", {}).get("token_type", "word"))
+    wa_cfg = models.config.get("word_alignment", {})
+    token_type = token_type or str(wa_cfg.get("token_type", "word"))
+    center = bool(wa_cfg.get("center", False)) if center is None else center
+    if layer is not None or "pretokenized_layer" in wa_cfg:
+        models.encoder.layer = layer if layer is not None else wa_cfg["pretokenized_layer"]
+    aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center)
     out: list[str] = []
-    for p, links in zip(pairs, align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs)), strict=True):
+    for p, links in zip(pairs, aligned, strict=True):
         if fmt == "pharaoh":
             out.append(pharaoh(links))
         else:

@@ -35,7 +35,7 @@ from .reading import ReadText, read_text
 from .segmentation import mark_boilerplate, segment
 from .sentence_alignment import AlignParams, align_sentences
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
-from .word_alignment import PieceVectors, align_words
+from .word_alignment import PieceVectors, align_words, mean_vector
 
 
 def warn(message: str) -> None:
@@ -215,6 +215,11 @@ def align_documents(
     with timer.stage("align_sentences"):
         beads = sentence_beads(src, tgt, src_emb, tgt_emb, config)
     with timer.stage("align_words"):
+        # Centring (subtracting each language side's mean vector before matching)
+        # removes the language component that all of one side's vectors share.
+        center = bool(config.get("word_alignment", {}).get("center", False))
+        src_shift = mean_vector(e.pieces for e in src_emb) if center else None
+        tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
         links: list[Link] = []
         src_ev = TokenEvidence(np.zeros(len(src.tokens), bool), np.full(len(src.tokens), np.nan))
         tgt_ev = TokenEvidence(np.zeros(len(tgt.tokens), bool), np.full(len(tgt.tokens), np.nan))
@@ -223,7 +228,7 @@ def align_documents(
                 continue
             sp = _bead_side(src, src_emb, bead.source, content_only=True)
             tp = _bead_side(tgt, tgt_emb, bead.rendition, content_only=True)
-            wa = align_words(sp, tp, method=method, token_type=token_type)
+            wa = align_words(sp, tp, method=method, token_type=token_type, src_shift=src_shift, tgt_shift=tgt_shift)
             for a, b, score in wa.links:
                 links.append(Link(a, b, round(score, 4)))
                 src_ev.aligned[a] = True

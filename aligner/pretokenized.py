@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .embedding import Encoder
 from .errors import InputError
-from .word_alignment import align_words
+from .word_alignment import align_words, mean_vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,10 @@ def align_pairs(
     chunk: int = 2000,
     progress: bool = False,
     total: int | None = None,
+    center: bool = False,
 ) -> Iterator[list[tuple[int, int]]]:
-    """Links (0-indexed) for each pair, in input order."""
+    """Links (0-indexed) for each pair, in input order. With ``center`` the mean piece
+    vector of each side of the chunk is subtracted before matching."""
     bar = None
     if progress and sys.stderr.isatty():
         from tqdm import tqdm
@@ -58,11 +60,15 @@ def align_pairs(
     def flush() -> Iterator[list[tuple[int, int]]]:
         sides = encoder.embed([p.source for p in buffer] + [p.target for p in buffer])
         n = len(buffer)
+        src_shift = mean_vector(e.pieces for e in sides[:n]) if center else None
+        tgt_shift = mean_vector(e.pieces for e in sides[n:]) if center else None
         for k, p in enumerate(buffer):
             if not p.source or not p.target:
                 yield []
                 continue
-            wa = align_words(sides[k].pieces, sides[n + k].pieces, method=method, token_type=token_type)
+            wa = align_words(
+                sides[k].pieces, sides[n + k].pieces, method=method, token_type=token_type, src_shift=src_shift, tgt_shift=tgt_shift
+            )
             yield [(a, b) for a, b, _ in wa.links]
         if bar:
             bar.update(n)

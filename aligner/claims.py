@@ -406,6 +406,9 @@ def claim_findings(
         t2s[lk.rendition].add(lk.source)
     findings: list[Finding] = []
     variants: list[str] = []
+    links_by_sentence: dict[int, list[Link]] = defaultdict(list)
+    for lk in links:
+        links_by_sentence[src.tokens[lk.source].sentence].append(lk)
     for bead in beads:
         if not bead.source or not bead.rendition:
             continue
@@ -415,7 +418,7 @@ def claim_findings(
         findings += _modal_findings(src, tgt, src_cues, tgt_cues, t2s)
         findings += _negation_findings(src, tgt, src_cues, tgt_cues, s2t, t2s)
         findings += _fact_findings(src, tgt, bead, s2t)
-        bead_links = [lk for lk in links if src.tokens[lk.source].sentence in bead.source]
+        bead_links = [lk for sid in bead.source for lk in links_by_sentence.get(sid, [])]
         findings += _name_findings(src, tgt, bead_links, variants)
         findings += _antonym_findings(src, tgt, bead_links)
     if notes is not None and variants:

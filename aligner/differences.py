@@ -8,6 +8,7 @@ live in :mod:`aligner.claims` and are called from :func:`find_differences`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -71,9 +72,6 @@ def _is_name_or_number(tok: Token, first_in_sentence: bool) -> bool:
 def _content(tok: Token, stop: frozenset[str]) -> bool:
     return tok.kind in ("word", "number") and not tok.boilerplate and norm_form(tok.text) not in stop
 
-
-def _sentence_first_tokens(doc: Document) -> set[int]:
-    return {s.token_start for s in doc.sentences}
 
 
 @dataclass(slots=True)
@@ -207,8 +205,7 @@ def _has_content(doc: Document, sid: int) -> bool:
 
 
 def _carries_name_or_number(doc: Document, tokens: Sequence[int]) -> bool:
-    firsts = _sentence_first_tokens(doc)
-    return any(_is_name_or_number(doc.tokens[k], k in firsts) for k in tokens)
+    return any(_is_name_or_number(doc.tokens[k], k == doc.sentences[doc.tokens[k].sentence].token_start) for k in tokens)
 
 
 def added_dropped(
@@ -331,10 +328,22 @@ def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]
             continue
         seen.add(key)
         out.append(f)
+    # Claim spans per side, sorted, so each added/dropped span is checked against the
+    # few claims near it rather than all of them (long documents).
+    index: dict[str, tuple[list[int], list[Finding], int]] = {}
+    for side in ("rendition_span", "source_span"):
+        keyed = sorted((getattr(c, side).start, i) for i, c in enumerate(claims) if getattr(c, side) is not None)
+        longest = max((len(getattr(c, side).text) for c in claims if getattr(c, side) is not None), default=0)
+        index[side] = ([k for k, _ in keyed], [claims[i] for _, i in keyed], longest)
     for f in spans:
         mine = f.rendition_span if f.type == "added" else f.source_span
         side = "rendition_span" if f.type == "added" else "source_span"
-        if any(_inside(mine, getattr(c, side)) or (_overlap(mine, getattr(c, side)) and c.type in ("changed",)) for c in claims):
-            continue
+        starts, ordered, longest = index[side]
+        if mine is not None:
+            # Only claims starting at most `longest` characters before this span can
+            # reach it.
+            near = ordered[bisect.bisect_left(starts, mine.start - longest) : bisect.bisect_left(starts, mine.end)]
+            if any(_inside(mine, getattr(c, side)) or (_overlap(mine, getattr(c, side)) and c.type == "changed") for c in near):
+                continue
         out.append(f)
     return out

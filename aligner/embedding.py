@@ -29,6 +29,26 @@ from .word_alignment import PieceVectors
 DEFAULT_ENCODER = "intfloat/multilingual-e5-small"
 
 
+def _return_freed_memory_promptly() -> None:
+    """Ask glibc to serve large blocks with mmap (1 MiB threshold, fixed).
+
+    Its default threshold grows with every large free, after which the activation
+    buffers of each batch stay in the heap: measured peak for a 3,000-sentence compare
+    3.3 GB by default, 1.9 GB with this (benchmarks/README.md), at no speed cost. No-op
+    where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass(slots=True)
 class EmbeddedSentence:
     pieces: PieceVectors
@@ -90,6 +110,7 @@ class Encoder:
                 f"encoder {spec!r} is not cached and the Hugging Face hub cannot be reached; "
                 "download it where there is network (huggingface-cli download ID) or pass a local directory"
             )
+        _return_freed_memory_promptly()
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # the tool draws its own progress, on a terminal only

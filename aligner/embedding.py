@@ -15,7 +15,8 @@ embedded, and the pieces joined, with a note; nothing is truncated silently.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,9 +182,42 @@ class Encoder:
         return windows
 
     # -- embedding --------------------------------------------------------------------
-    def embed(self, sentences: Sequence[Sequence[str]], progress: bool = False, label: str = "embedding") -> list[EmbeddedSentence]:
-        """Embed sentences given as word lists; results keep the input order."""
+    @contextmanager
+    def _layers_up_to(self, deepest: int) -> Iterator[None]:
+        """Run only the first ``deepest`` transformer layers (BERT/XLM-R layouts).
+
+        Word vectors come from a middle layer; when no sentence vector (last layer) is
+        wanted, the layers above it are wasted work. Lower layers do not depend on
+        upper ones, so the vectors are bit-identical."""
+        layers = getattr(getattr(self.model, "encoder", None), "layer", None)
+        if layers is None or deepest >= len(layers):
+            yield
+            return
         import torch
+
+        self.model.encoder.layer = torch.nn.ModuleList(list(layers)[:deepest])
+        try:
+            yield
+        finally:
+            self.model.encoder.layer = layers
+
+    def embed(
+        self,
+        sentences: Sequence[Sequence[str]],
+        progress: bool = False,
+        label: str = "embedding",
+        pooled: bool = True,
+    ) -> list[EmbeddedSentence]:
+        """Embed sentences given as word lists; results keep the input order.
+
+        With ``pooled=False`` no sentence vector is computed (its ``vector`` is the
+        mean of the word layer instead) and the model stops at the word layer."""
+        import torch
+
+        if not pooled:
+            deepest = self.layer if isinstance(self.layer, int) else max(self.layer)
+            with self._layers_up_to(deepest):
+                return self.embed(sentences, progress, label, pooled=True)
 
         tok = self.tokenizer
         cls_id = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id

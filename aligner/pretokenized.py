@@ -58,7 +58,7 @@ def align_pairs(
     buffer: list[Pair] = []
 
     def flush() -> Iterator[list[tuple[int, int]]]:
-        sides = encoder.embed([p.source for p in buffer] + [p.target for p in buffer])
+        sides = encoder.embed([p.source for p in buffer] + [p.target for p in buffer], pooled=False)
         n = len(buffer)
         src_shift = mean_vector(e.pieces for e in sides[:n]) if center else None
         tgt_shift = mean_vector(e.pieces for e in sides[n:]) if center else None

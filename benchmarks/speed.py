@@ -16,7 +16,8 @@
       default: every pair is one model call and all three matchings are computed);
       also with ``matching_methods="a"`` (argmax only), which isolates the model cost;
    b. aligner: ``aligner.pretokenized.align_pairs(encoder, pairs, "argmax", "bpe")``
-      (what ``aligner words`` runs): batched forward passes, then matching.
+      (what ``aligner words`` runs): batched forward passes that stop at the word
+      layer (no sentence vector is needed), then matching.
 
    Both are warmed up first; then ``--rounds`` interleaved rounds are timed and the
    fastest round of each is reported (the machine is shared; the minimum is the
@@ -28,7 +29,7 @@
    (``samples/*/fr.txt`` as source, the same sample's ``en*.txt`` as rendition;
    sample blocks in a seeded random order, repeated until the size is reached), each
    size in a fresh subprocess: seconds, seconds per 100 sentences, stage timings,
-   peak resident memory (``ru_maxrss`` of the child).
+   peak resident memory (the child's own high-water mark, ``VmHWM``).
 
 3. Second start: ``load_models()`` in a fresh process once the model cache is warm.
 """
@@ -63,7 +64,9 @@ def read_pairs(path: Path) -> list[tuple[list[str], list[str]]]:
     return out
 
 
-def link_differences(ours: list[set[tuple[int, int]]], theirs: list[set[tuple[int, int]]]) -> list[int]:
+def link_differences(
+    ours: list[set[tuple[int, int]]], theirs: list[set[tuple[int, int]]]
+) -> list[int]:
     """Indices of pairs whose link sets differ."""
     return [k for k, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
 
@@ -81,7 +84,9 @@ def sample_blocks(samples_dir: Path) -> list[tuple[str, str, str]]:
     return blocks
 
 
-def build_documents(blocks: list[tuple[str, str, str]], n_sentences: int, count, seed: int = 0) -> tuple[str, str, int]:
+def build_documents(
+    blocks: list[tuple[str, str, str]], n_sentences: int, count, seed: int = 0
+) -> tuple[str, str, int]:
     """Source and rendition documents of about ``n_sentences`` source sentences.
 
     Sample blocks are drawn in a seeded random order (each block a whole sample: its
@@ -123,7 +128,12 @@ def per_100(seconds: float, sentences: int) -> float:
 def fmt_table(headers: list[str], rows: list[list[Any]]) -> str:
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) if k else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths, strict=True))) for r in cells]
+    lines = [
+        "  ".join(
+            c.rjust(w) if k else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -137,6 +147,17 @@ def _setup(threads: int) -> None:
 
 
 def _maxrss_mb() -> float:
+    """Peak resident memory of this process, in MiB.
+
+    ``VmHWM`` of /proc/self/status is this process's own high-water mark. ``ru_maxrss``
+    is not usable in a child: Linux carries the parent's peak over fork+exec, so every
+    child of a parent that holds two models would report the parent's ~1.7 GB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
@@ -181,7 +202,11 @@ def bench_words(args) -> dict[str, Any]:
     cpu: dict[str, list[float]] = {k: [] for k in times}
     results: dict[str, list[set[tuple[int, int]]]] = {}
     for r in range(args.rounds):
-        for name, fn in (("simalign (mai)", lambda: run_simalign(sa_mai)), ("aligner", run_ours), ("simalign (a)", lambda: run_simalign(sa_a))):
+        for name, fn in (
+            ("simalign (mai)", lambda: run_simalign(sa_mai)),
+            ("aligner", run_ours),
+            ("simalign (a)", lambda: run_simalign(sa_a)),
+        ):
             if name == "simalign (a)" and args.quick:
                 continue
             c = time.process_time()
@@ -190,7 +215,11 @@ def bench_words(args) -> dict[str, Any]:
             times[name].append(time.perf_counter() - t)
             cpu[name].append(time.process_time() - c)
             results.setdefault(name, res)
-            print(f"  round {r + 1}: {name:15s} {times[name][-1]:7.2f} s wall, {cpu[name][-1]:7.2f} s CPU", file=sys.stderr, flush=True)
+            print(
+                f"  round {r + 1}: {name:15s} {times[name][-1]:7.2f} s wall, {cpu[name][-1]:7.2f} s CPU",
+                file=sys.stderr,
+                flush=True,
+            )
     ours, theirs = results["aligner"], results["simalign (mai)"]
     diff = link_differences(ours, theirs)
     example = None
@@ -205,7 +234,13 @@ def bench_words(args) -> dict[str, Any]:
         }
     n = len(raw)
     rows = {
-        name: {"best_s": min(ts), "median_s": statistics.median(ts), "pairs_per_s": n / min(ts), "best_cpu_s": min(cpu[name]), "pairs_per_cpu_s": n / min(cpu[name])}
+        name: {
+            "best_s": min(ts),
+            "median_s": statistics.median(ts),
+            "pairs_per_s": n / min(ts),
+            "best_cpu_s": min(cpu[name]),
+            "pairs_per_cpu_s": n / min(cpu[name]),
+        }
         for name, ts in times.items()
         if ts
     }
@@ -214,15 +249,21 @@ def bench_words(args) -> dict[str, Any]:
         "threads": torch.get_num_threads(),
         "rounds": args.rounds,
         "timings": rows,
-        "ratio_vs_simalign_mai": rows["aligner"]["pairs_per_s"] / rows["simalign (mai)"]["pairs_per_s"],
-        "cpu_ratio_vs_simalign_mai": rows["aligner"]["pairs_per_cpu_s"] / rows["simalign (mai)"]["pairs_per_cpu_s"],
+        "ratio_vs_simalign_mai": rows["aligner"]["pairs_per_s"]
+        / rows["simalign (mai)"]["pairs_per_s"],
+        "cpu_ratio_vs_simalign_mai": rows["aligner"]["pairs_per_cpu_s"]
+        / rows["simalign (mai)"]["pairs_per_cpu_s"],
         "argmax_pairs_differing": len(diff),
         "differing_pairs": diff,
         "example_difference": example,
     }
     if "simalign (a)" in rows:
-        out["ratio_vs_simalign_argmax_only"] = rows["aligner"]["pairs_per_s"] / rows["simalign (a)"]["pairs_per_s"]
-        out["cpu_ratio_vs_simalign_argmax_only"] = rows["aligner"]["pairs_per_cpu_s"] / rows["simalign (a)"]["pairs_per_cpu_s"]
+        out["ratio_vs_simalign_argmax_only"] = (
+            rows["aligner"]["pairs_per_s"] / rows["simalign (a)"]["pairs_per_s"]
+        )
+        out["cpu_ratio_vs_simalign_argmax_only"] = (
+            rows["aligner"]["pairs_per_cpu_s"] / rows["simalign (a)"]["pairs_per_cpu_s"]
+        )
     return out
 
 
@@ -237,7 +278,9 @@ def compare_child(args) -> None:
     def count(text: str) -> int:
         return len(segment(text, "fr")[0])
 
-    src, tgt, n = build_documents(sample_blocks(ROOT / "samples"), args.child_compare, count, seed=args.seed)
+    src, tgt, n = build_documents(
+        sample_blocks(ROOT / "samples"), args.child_compare, count, seed=args.seed
+    )
     with tempfile.TemporaryDirectory() as tmp:
         sp, tp = Path(tmp) / "source.txt", Path(tmp) / "rendition.txt"
         sp.write_text(src, encoding="utf-8")
@@ -290,13 +333,32 @@ def load_child(args) -> None:
     c1 = time.process_time()
     load_models()
     t2 = time.perf_counter()
-    print(json.dumps({"import_s": t1 - t0, "load_models_s": t2 - t1, "load_models_cpu_s": time.process_time() - c1, "peak_rss_mb": _maxrss_mb()}))
+    print(
+        json.dumps(
+            {
+                "import_s": t1 - t0,
+                "load_models_s": t2 - t1,
+                "load_models_cpu_s": time.process_time() - c1,
+                "peak_rss_mb": _maxrss_mb(),
+            }
+        )
+    )
 
 
 def _child(args, *extra: str) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--threads", str(args.threads), "--seed", str(args.seed), *extra]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--threads",
+        str(args.threads),
+        "--seed",
+        str(args.seed),
+        *extra,
+    ]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+    )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"child {' '.join(extra)} failed:\n{proc.stderr[-3000:]}")
@@ -317,7 +379,11 @@ def bench_compare(args) -> list[dict[str, Any]]:
         r["size"] = size
         r["per_100_s"] = per_100(r["compare_s"], r["sentences"])
         rows.append(r)
-        print(f"  compare {size}: {r['compare_s']:.2f} s, {r['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+        print(
+            f"  compare {size}: {r['compare_s']:.2f} s, {r['peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
     return rows
 
 
@@ -327,12 +393,18 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1, help="repeat the dev pairs N times")
     ap.add_argument("--pairs", type=int, default=0, help="use only the first N dev pairs")
-    ap.add_argument("--rounds", type=int, default=2, help="interleaved timing rounds (best is reported)")
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="interleaved timing rounds (best is reported)"
+    )
     ap.add_argument("--sizes", default="50,200,1000,3000")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--skip-words", action="store_true")
     ap.add_argument("--skip-compare", action="store_true")
-    ap.add_argument("--profile", default="", help="comma-separated compare sizes to run under cProfile (stats on stderr)")
+    ap.add_argument(
+        "--profile",
+        default="",
+        help="comma-separated compare sizes to run under cProfile (stats on stderr)",
+    )
     ap.add_argument("--quick", action="store_true", help="20 pairs, 1 round, sizes 50 and 200")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--child-compare", type=int, help=argparse.SUPPRESS)
@@ -362,10 +434,20 @@ def main() -> None:
     if not args.skip_words:
         w = bench_words(args)
         report["word_alignment"] = w
-        print(f"\nWord alignment: {w['pairs']} pairs, {w['threads']} threads, best of {w['rounds']} round(s)")
+        print(
+            f"\nWord alignment: {w['pairs']} pairs, {w['threads']} threads, best of {w['rounds']} round(s)"
+        )
         print(
             fmt_table(
-                ["path", "wall s", "pairs/s", "aligner speed-up", "CPU s", "pairs/CPU s", "speed-up (CPU)"],
+                [
+                    "path",
+                    "wall s",
+                    "pairs/s",
+                    "aligner speed-up",
+                    "CPU s",
+                    "pairs/CPU s",
+                    "speed-up (CPU)",
+                ],
                 [
                     [
                         name,
@@ -380,7 +462,9 @@ def main() -> None:
                 ],
             )
         )
-        print(f"argmax links differing from simalign's 'inter': {w['argmax_pairs_differing']} of {w['pairs']} pairs")
+        print(
+            f"argmax links differing from simalign's 'inter': {w['argmax_pairs_differing']} of {w['pairs']} pairs"
+        )
         if w["example_difference"]:
             print(f"  example: {json.dumps(w['example_difference'], ensure_ascii=False)}")
     if not args.skip_compare:
@@ -391,7 +475,18 @@ def main() -> None:
         print(f"\ncompare (no translation), {args.threads} threads, each size in a fresh process")
         print(
             fmt_table(
-                ["source sents", "rendition sents", "tokens (src+ren)", "compare s", "s / 100 sents", "CPU s", "CPU s / 100", "embed s", "align s", "peak RSS MB"],
+                [
+                    "source sents",
+                    "rendition sents",
+                    "tokens (src+ren)",
+                    "compare s",
+                    "s / 100 sents",
+                    "CPU s",
+                    "CPU s / 100",
+                    "embed s",
+                    "align s",
+                    "peak RSS MB",
+                ],
                 [
                     [
                         r["sentences"],
@@ -415,7 +510,9 @@ def main() -> None:
             f" (process wall {ld['wall_s']:.2f} s)"
         )
     report["machine"]["load_average_at_end"] = os.getloadavg()
-    print(f"\nload average (1, 5, 15 min) at start {report['machine']['load_average_at_start']}, at end {report['machine']['load_average_at_end']}")
+    print(
+        f"\nload average (1, 5, 15 min) at start {report['machine']['load_average_at_start']}, at end {report['machine']['load_average_at_end']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
 

@@ -20,8 +20,9 @@ the cosine; ``all``: one mean over both sides; ``sent``: each sentence's own mea
 ``lang-z``: per-side mean and per-dimension scale), matching method (see
 ``aligner.word_alignment.match``), SimAlign's distortion prior, and two script-only
 options: ``sim=dot`` (softmax extraction on dot products, as awesome-align does) and
-``punct=block`` (punctuation may only link to punctuation). Variants with ``sim=cos``
-and ``punct=free`` and centring none/lang/all/sent run through
+``punct=block`` (punctuation may only link to punctuation), and a null threshold
+(``--null``: links whose similarity is below it are dropped). Variants with ``sim=cos``,
+``punct=free``, no null threshold and centring none/lang/all/sent run through
 ``aligner.word_alignment.align_words`` itself (the library path); the others use this
 script's own matrix code.
 
@@ -82,7 +83,10 @@ def parse_pharaoh(line: str) -> Links:
 def counts(predicted: Sequence[Links], gold: Sequence[tuple[Links, Links]]) -> np.ndarray:
     """Per pair: |A∩S|, |A∩P|, |A|, |S| (rows can be summed over any subset)."""
     return np.array(
-        [(len(p & s), len(p & pp), len(p), len(s)) for p, (s, pp) in zip(predicted, gold, strict=True)],
+        [
+            (len(p & s), len(p & pp), len(p), len(s))
+            for p, (s, pp) in zip(predicted, gold, strict=True)
+        ],
         dtype=np.int64,
     ).reshape(-1, 4)
 
@@ -107,7 +111,13 @@ def is_punct(token: str) -> bool:
 def fmt_table(headers: list[str], rows: list[list[object]]) -> str:
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) if k < 1 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths, strict=True))) for r in cells]
+    lines = [
+        "  ".join(
+            c.ljust(w) if k < 1 else c.rjust(w)
+            for k, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -123,12 +133,15 @@ class Variant:
     distortion: float = 0.0
     sim: str = "cos"
     punct: str = "free"
+    null: float = -1.0
     group: str = ""
 
     def label(self) -> str:
         extra = []
         if self.distortion:
             extra.append(f"dist {self.distortion:g}")
+        if self.null > -1.0:
+            extra.append(f"null<{self.null:g}")
         if self.sim != "cos":
             extra.append(f"sim {self.sim}")
         if self.punct != "free":
@@ -141,19 +154,59 @@ class Variant:
 
 
 BASELINES = [
-    Variant(prefix="", layer="8", token_type="bpe", center="none", group="baseline: SimAlign setting (layer 8, argmax, bpe)"),
-    Variant(prefix="query:", layer="5+6+7", token_type="word", center="none", group="baseline: previous default"),
+    Variant(
+        prefix="",
+        layer="8",
+        token_type="bpe",
+        center="none",
+        group="baseline: SimAlign setting (layer 8, argmax, bpe)",
+    ),
+    Variant(
+        prefix="query:",
+        layer="5+6+7",
+        token_type="word",
+        center="none",
+        group="baseline: previous default",
+    ),
 ]
-RECOMMENDED = Variant(prefix="query:", layer="7", token_type="word", center="lang", method="argmax", group="recommended")
+RECOMMENDED = Variant(
+    prefix="query:",
+    layer="7",
+    token_type="word",
+    center="lang",
+    method="argmax",
+    group="recommended",
+)
 
 
 def report_variants() -> list[Variant]:
     """Everything measured for benchmarks/README.md."""
     v: list[Variant] = [*BASELINES, RECOMMENDED]
     for prefix in ("query:", "", "passage:"):
-        for layer in ["4", "5", "6", "7", "8", "9", "10", "5+6+7", "6+7", "6+7+8", "5+6+7+8", "4+5+6+7+8"]:
+        for layer in [
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "5+6+7",
+            "6+7",
+            "6+7+8",
+            "5+6+7+8",
+            "4+5+6+7+8",
+        ]:
             for tt in ("word", "bpe") if prefix == "query:" else ("word",):
-                v.append(Variant(prefix, layer, tt, "none", group="layers x prefix x token type (argmax, no centring)"))
+                v.append(
+                    Variant(
+                        prefix,
+                        layer,
+                        tt,
+                        "none",
+                        group="layers x prefix x token type (argmax, no centring)",
+                    )
+                )
     for prefix in ("query:", "", "passage:"):
         for layer in ["6", "7", "8", "5+6+7", "6+7", "6+7+8"]:
             for center in ("lang", "all", "sent", "lang-z") if prefix == "query:" else ("lang",):
@@ -162,7 +215,15 @@ def report_variants() -> list[Variant]:
     for layer, center in (("7", "lang"), ("5+6+7", "none"), ("5+6+7", "lang")):
         g = "matching methods (query:, word)"
         base = Variant("query:", layer, "word", center, group=g)
-        for m in ("itermax", "mwmf", "growdiag", "growdiagfinal", "argmax+itermax:0.5", "argmax+itermax:0.6", "argmax+itermax:0.7"):
+        for m in (
+            "itermax",
+            "mwmf",
+            "growdiag",
+            "growdiagfinal",
+            "argmax+itermax:0.5",
+            "argmax+itermax:0.6",
+            "argmax+itermax:0.7",
+        ):
             v.append(replace(base, method=m))
         for t in ("0.01", "0.02", "0.03"):
             for th in ("0.2", "0.3", "0.4"):
@@ -170,6 +231,8 @@ def report_variants() -> list[Variant]:
         v.append(replace(base, method="softmax:0.05:0.1"))
         for d in (0.1, 0.25, 0.5):
             v.append(replace(base, distortion=d))
+        for th in (0.1, 0.2, 0.3):
+            v.append(replace(base, null=th))
         v.append(replace(base, punct="block"))
         v.append(replace(base, punct="block", method="softmax:0.02:0.3"))
         v.append(replace(base, sim="dot", method="softmax:1:0.001"))
@@ -200,18 +263,37 @@ class Runner:
             self.enc.prefix = prefix
             self.enc.layer = Variant(layer=layer).layers()
             t = time.perf_counter()
-            emb = self.enc.embed([p.source for p in self.pairs] + [p.target for p in self.pairs])
+            # pooled=False: stop at the word layer, as `aligner words` does (same vectors)
+            emb = self.enc.embed(
+                [p.source for p in self.pairs] + [p.target for p in self.pairs], pooled=False
+            )
             self.cache[key] = [e.pieces for e in emb]
-            print(f"  embedded prefix {prefix!r} layer {layer} in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+            print(
+                f"  embedded prefix {prefix!r} layer {layer} in {time.perf_counter() - t:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         return self.cache[key]
 
     def predict(self, v: Variant) -> list[Links]:
-        from aligner.word_alignment import PieceVectors, align_words, apply_distortion, cosine_matrix, match, mean_vector
+        from aligner.word_alignment import (
+            PieceVectors,
+            align_words,
+            apply_distortion,
+            cosine_matrix,
+            match,
+            mean_vector,
+        )
 
         pieces = self.embedded(v.prefix, v.layer)
         n = len(self.pairs)
         src, tgt = pieces[:n], pieces[n:]
-        library = v.sim == "cos" and v.punct == "free" and v.center in ("none", "lang", "all", "sent")
+        library = (
+            v.sim == "cos"
+            and v.punct == "free"
+            and v.null <= -1.0
+            and v.center in ("none", "lang", "all", "sent")
+        )
         ms = mt = scale_s = scale_t = None
         if v.center in ("lang", "lang-z"):
             ms, mt = mean_vector(src), mean_vector(tgt)
@@ -229,7 +311,15 @@ class Runner:
             if v.center == "sent":
                 ms, mt = mean_vector([s]), mean_vector([t])
             if library:
-                wa = align_words(s, t, method=v.method, token_type=v.token_type, distortion=v.distortion, src_shift=ms, tgt_shift=mt)
+                wa = align_words(
+                    s,
+                    t,
+                    method=v.method,
+                    token_type=v.token_type,
+                    distortion=v.distortion,
+                    src_shift=ms,
+                    tgt_shift=mt,
+                )
                 out.append({(a, b) for a, b, _ in wa.links})
                 continue
             sv, tv = s.vectors.astype(np.float64), t.vectors.astype(np.float64)
@@ -248,6 +338,8 @@ class Runner:
                 pt = np.array([is_punct(pair.target[w]) for w in tw])
                 sim = np.where(ps[:, None] != pt[None, :], sim.min() - 1.0, sim)
             links = match(apply_distortion(sim, v.distortion), v.method)
+            if v.null > -1.0:  # null threshold: drop links whose (matching) similarity is low
+                links &= sim >= v.null
             out.append({(int(sw[i]), int(tw[j])) for i, j in zip(*np.nonzero(links), strict=True)})
         return out
 
@@ -262,9 +354,38 @@ class Runner:
         }
 
 
+def cli_variant_from_config(cfg: dict) -> Variant:
+    """The setting ``aligner words --method argmax`` uses with config ``cfg``: the
+    encoder prefix, ``[word_alignment] pretokenized_layer`` (else ``[encoder] layer``),
+    token type and centring."""
+    enc_cfg = cfg.get("encoder", {})
+    wa_cfg = cfg.get("word_alignment", {})
+    layer_cfg = wa_cfg.get("pretokenized_layer", enc_cfg.get("layer", 8))
+    layer = "+".join(map(str, layer_cfg)) if isinstance(layer_cfg, list) else str(layer_cfg)
+    return Variant(
+        prefix=str(enc_cfg.get("prefix", "")).strip(),
+        layer=layer,
+        token_type=str(wa_cfg.get("token_type", "word")),
+        center="lang" if wa_cfg.get("center", False) else "none",
+        method="argmax",
+        group="cli",
+    )
+
+
 def cli_check(args, gold, lines_path: Path, variant: Variant) -> dict:
     """Run ``python cli.py words`` on the dev file and score its Pharaoh output."""
-    cmd = [sys.executable, str(ROOT / "cli.py"), "--threads", str(args.threads), "words", str(lines_path), "--method", variant.method, "--token-type", variant.token_type]
+    cmd = [
+        sys.executable,
+        str(ROOT / "cli.py"),
+        "--threads",
+        str(args.threads),
+        "words",
+        str(lines_path),
+        "--method",
+        variant.method,
+        "--token-type",
+        variant.token_type,
+    ]
     if args.cli_config:
         cmd += ["--config", str(args.cli_config)]
     if args.cli_args:
@@ -273,34 +394,57 @@ def cli_check(args, gold, lines_path: Path, variant: Variant) -> dict:
         out = Path(tmp) / "out.txt"
         cmd += ["-o", str(out)]
         t = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=ROOT)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=ROOT
+        )
         if proc.returncode != 0:
             raise SystemExit(f"aligner words failed ({proc.returncode}): {proc.stderr[-2000:]}")
         pred = [parse_pharaoh(line) for line in out.read_text(encoding="utf-8").splitlines()]
     r = score(pred, gold)
-    return {"command": " ".join(cmd[1:-2]), "seconds": round(time.perf_counter() - t, 1), **{k: round(x, 4) for k, x in r.items()}, "links": pred}
+    return {
+        "command": " ".join(cmd[1:-2]),
+        "seconds": round(time.perf_counter() - t, 1),
+        **{k: round(x, 4) for k, x in r.items()},
+        "links": pred,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "bench" / "wordalign")
     ap.add_argument("--prefix-name", default="enfr-dev")
-    ap.add_argument("--report", action="store_true", help="run every variant of benchmarks/README.md (~10 min)")
+    ap.add_argument(
+        "--report", action="store_true", help="run every variant of benchmarks/README.md (~10 min)"
+    )
     ap.add_argument("--layers", help="comma-separated layers, '+' averages (e.g. 7,5+6+7)")
     ap.add_argument("--methods", default="argmax")
     ap.add_argument("--token-types", default="word")
-    ap.add_argument("--prefixes", default=None, help="comma-separated prefixes, e.g. 'query:,,passage:'")
+    ap.add_argument(
+        "--prefixes", default=None, help="comma-separated prefixes, e.g. 'query:,,passage:'"
+    )
     ap.add_argument("--prefix", default=None, help="one prefix (kept for older command lines)")
     ap.add_argument("--center", default="lang", help="comma-separated: none,lang,all,sent,lang-z")
     ap.add_argument("--distortion", default="0")
     ap.add_argument("--sim", default="cos", choices=["cos", "dot"])
     ap.add_argument("--punct", default="free", choices=["free", "block"])
+    ap.add_argument(
+        "--null",
+        default="-1",
+        help="comma-separated null thresholds: drop links with cosine below (script path)",
+    )
     ap.add_argument("--encoder", default=None)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--cli-check", action="store_true", help="run `python cli.py words` with the default config and compare")
+    ap.add_argument(
+        "--cli-check",
+        action="store_true",
+        help="run `python cli.py words` (default config, or --cli-config) and check it reproduces the setting the config implies",
+    )
     ap.add_argument("--cli-config", type=Path, help="--config FILE for the CLI check")
-    ap.add_argument("--cli-args", default="", help="extra arguments for `words` in the CLI check (e.g. '--center')")
-    ap.add_argument("--cli-variant", default=None, help="variant the CLI output must reproduce: 'default' (config's layer/prefix, no centring) or 'recommended'")
+    ap.add_argument(
+        "--cli-args",
+        default="",
+        help="extra arguments for `words` in the CLI check (ones that do not change the setting)",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -316,15 +460,22 @@ def main() -> None:
     if args.report:
         variants = report_variants()
     elif args.layers:
-        prefixes = args.prefixes.split(",") if args.prefixes is not None else [args.prefix if args.prefix is not None else "query:"]
+        prefixes = (
+            args.prefixes.split(",")
+            if args.prefixes is not None
+            else [args.prefix if args.prefix is not None else "query:"]
+        )
         variants = [
-            Variant(p, layer, tt, c, m, float(d), args.sim, args.punct, group="command line")
+            Variant(
+                p, layer, tt, c, m, float(d), args.sim, args.punct, float(nl), group="command line"
+            )
             for p in prefixes
             for layer in args.layers.split(",")
             for tt in args.token_types.split(",")
             for c in args.center.split(",")
             for m in args.methods.split(",")
             for d in args.distortion.split(",")
+            for nl in args.null.split(",")
         ]
     else:
         variants = [*BASELINES, RECOMMENDED]
@@ -332,7 +483,19 @@ def main() -> None:
     runner = Runner(args.encoder, pairs, gold)
     rows = []
     group = None
-    headers = ["prefix", "layer", "tok", "center", "method", "other", "AER", "P", "R", "AER odd", "AER even"]
+    headers = [
+        "prefix",
+        "layer",
+        "tok",
+        "center",
+        "method",
+        "other",
+        "AER",
+        "P",
+        "R",
+        "AER odd",
+        "AER even",
+    ]
     table: list[list[object]] = []
 
     def flush_table() -> None:
@@ -347,33 +510,55 @@ def main() -> None:
             print(f"\n## {group}", flush=True)
         r = runner.evaluate(v)
         rows.append(r)
-        table.append([repr(v.prefix) if v.prefix else "-", v.layer, v.token_type, v.center, v.method, v.label() or "-", f"{r['aer']:.4f}", f"{r['precision']:.4f}", f"{r['recall']:.4f}", f"{r['aer_odd_lines']:.4f}", f"{r['aer_even_lines']:.4f}"])
+        table.append(
+            [
+                repr(v.prefix) if v.prefix else "-",
+                v.layer,
+                v.token_type,
+                v.center,
+                v.method,
+                v.label() or "-",
+                f"{r['aer']:.4f}",
+                f"{r['precision']:.4f}",
+                f"{r['recall']:.4f}",
+                f"{r['aer_odd_lines']:.4f}",
+                f"{r['aer_even_lines']:.4f}",
+            ]
+        )
     flush_table()
     best = min(rows, key=lambda r: r["aer"])
     print(f"\nbest of {len(rows)}: {best}")
-    result = {"encoder": runner.enc.name, "threads": args.threads, "pairs": len(pairs), "rows": rows, "best": best}
+    result = {
+        "encoder": runner.enc.name,
+        "threads": args.threads,
+        "pairs": len(pairs),
+        "rows": rows,
+        "best": best,
+    }
 
     if args.cli_check:
         from aligner.config import load_config
 
         cfg = load_config(str(args.cli_config)) if args.cli_config else load_config()
-        enc_cfg = cfg.get("encoder", {})
-        layer_cfg = enc_cfg.get("layer", 8)
-        layer = "+".join(map(str, layer_cfg)) if isinstance(layer_cfg, list) else str(layer_cfg)
-        prefix = str(enc_cfg.get("prefix", "")).strip()
-        if args.cli_variant == "recommended":
-            target = replace(RECOMMENDED, prefix=prefix, layer=layer)
-        else:
-            target = Variant(prefix=prefix, layer=layer, token_type="word", center="none", method="argmax", group="cli")
+        target = cli_variant_from_config(cfg)
         ref_pred = runner.predict(target)
         ref = score(ref_pred, gold)
         cli = cli_check(args, gold, lines_path, target)
         same = sum(a == b for a, b in zip(ref_pred, cli.pop("links"), strict=True))
         print(f"\nCLI check: {cli['command']}")
-        print(f"  aligner words: AER {cli['aer']:.4f}  P {cli['precision']:.4f}  R {cli['recall']:.4f}  ({cli['seconds']} s)")
-        print(f"  this script, {target.prefix!r} layer {target.layer} {target.token_type} {target.center} {target.method}: AER {ref['aer']:.4f}")
+        print(
+            f"  aligner words: AER {cli['aer']:.4f}  P {cli['precision']:.4f}  R {cli['recall']:.4f}  ({cli['seconds']} s)"
+        )
+        print(
+            f"  this script, {target.prefix!r} layer {target.layer} {target.token_type} {target.center} {target.method}: AER {ref['aer']:.4f}"
+        )
         print(f"  identical links on {same} of {len(pairs)} pairs")
-        result["cli_check"] = {**cli, "script_aer": round(ref["aer"], 4), "identical_pairs": same, "variant": asdict(target)}
+        result["cli_check"] = {
+            **cli,
+            "script_aer": round(ref["aer"], 4),
+            "identical_pairs": same,
+            "variant": asdict(target),
+        }
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
 

@@ -67,7 +67,10 @@ def test_punctuation_and_tables(aer, speed):
 
 def test_report_variants_are_unique_and_contain_baselines(aer):
     vs = aer.report_variants()
-    keys = [(v.prefix, v.layer, v.token_type, v.center, v.method, v.distortion, v.sim, v.punct) for v in vs]
+    keys = [
+        (v.prefix, v.layer, v.token_type, v.center, v.method, v.distortion, v.sim, v.punct, v.null)
+        for v in vs
+    ]
     assert len(keys) == len(set(keys))
     assert aer.RECOMMENDED in vs
     assert aer.Variant(layer="5+6+7").layers() == (5, 6, 7)
@@ -99,7 +102,14 @@ def test_centring_changes_matching_but_not_reported_similarities():
     assert plain.src_best == shifted.src_best and plain.tgt_best == shifted.tgt_best
     raw = {(a, b): s for a, b, s in plain.links}
     for a, b, s in shifted.links:
-        assert s == pytest.approx(float(np.dot(src.vectors[a], tgt.vectors[b]) / np.linalg.norm(src.vectors[a]) / np.linalg.norm(tgt.vectors[b])), abs=1e-6)
+        assert s == pytest.approx(
+            float(
+                np.dot(src.vectors[a], tgt.vectors[b])
+                / np.linalg.norm(src.vectors[a])
+                / np.linalg.norm(tgt.vectors[b])
+            ),
+            abs=1e-6,
+        )
         if (a, b) in raw:
             assert raw[(a, b)] == pytest.approx(s)
     no_shift = align_words(src, tgt, "argmax", "word", src_shift=None, tgt_shift=None)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .cues import are_antonyms, find_cues, has_lexicon, scope_of
+from .differences import _overlap
 from .normalization import (
     dates_agree,
     extract_dates,
@@ -432,10 +433,6 @@ def _union(doc: Document, a, b):
     if b is None:
         return a
     return doc.span(min(a.start, b.start), max(a.end, b.end))
-
-
-def _overlap(a, b) -> bool:
-    return a is not None and b is not None and a.start < b.end and b.start < a.end
 
 
 def _merge_overlapping(src: Document, tgt: Document, findings: list[Finding]) -> list[Finding]:

@@ -76,19 +76,15 @@ def _content(tok: Token, stop: frozenset[str]) -> bool:
 
 @dataclass(slots=True)
 class SpanCandidate:
-    side: str  # "source" or "rendition"
     first: int
     last: int
     content: list[int]
-    bead: int
 
 
 def unaligned_spans(
     doc: Document,
     ev: TokenEvidence,
     token_ids: Sequence[int],
-    side: str,
-    bead_index: int,
 ) -> list[SpanCandidate]:
     """Runs of unaligned content tokens, bridged over function words and commas.
 
@@ -104,7 +100,7 @@ def unaligned_spans(
         content = [k for k in run if _content(doc.tokens[k], stop) and not explained[k]]
         if content:
             first, last = content[0], content[-1]
-            spans.append(SpanCandidate(side, first, last, content, bead_index))
+            spans.append(SpanCandidate(first, last, content))
         run.clear()
 
     prev_sentence = None
@@ -220,7 +216,7 @@ def added_dropped(
 ) -> list[Finding]:
     """Whole sentences without counterpart, and unaligned spans inside beads."""
     findings: list[Finding] = []
-    for bi, bead in enumerate(beads):
+    for bead in beads:
         if not bead.rendition:
             for sid in bead.source:
                 if _has_content(src, sid):
@@ -253,7 +249,7 @@ def added_dropped(
             (src, src_ev, src_scores, src_tokens, "dropped"),
             (tgt, tgt_ev, tgt_scores, tgt_tokens, "added"),
         ):
-            for cand in unaligned_spans(doc, ev, toks, "source" if kind == "dropped" else "rendition", bi):
+            for cand in unaligned_spans(doc, ev, toks):
                 conf = _span_confidence(scores, cand.content)
                 if len(cand.content) == 1:
                     # One stray word is usually an alignment miss; only a name or a
@@ -310,7 +306,7 @@ def number_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def _overlap(a: Span | None, b: Span | None) -> bool:
-    return a is not None and b is not None and a.start < b.end and b.start < a.end
+    return a is not None and a.overlaps(b)
 
 
 def _inside(a: Span | None, b: Span | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,15 +168,15 @@ def _sentence_words(doc: Document) -> list[list[str]]:
     return [[doc.tokens[k].text for k in s.token_range] for s in doc.sentences]
 
 
-def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[int], content_only: bool) -> PieceVectors:
+def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[int]) -> PieceVectors:
+    """Piece vectors of a bead side's words and numbers (punctuation never aligns)."""
     parts: list[PieceVectors] = []
     offsets: list[int] = []
     for sid in sids:
         s = doc.sentences[sid]
         pv = emb[sid].pieces
-        if content_only:
-            keep = [k - s.token_start for k in s.token_range if doc.tokens[k].kind in ("word", "number")]
-            pv = pv.select_words(keep)
+        keep = [k - s.token_start for k in s.token_range if doc.tokens[k].kind in ("word", "number")]
+        pv = pv.select_words(keep)
         parts.append(pv)
         offsets.append(s.token_start)
     if not parts:
@@ -226,8 +226,8 @@ def align_documents(
         for bead in beads:
             if not bead.source or not bead.rendition:
                 continue
-            sp = _bead_side(src, src_emb, bead.source, content_only=True)
-            tp = _bead_side(tgt, tgt_emb, bead.rendition, content_only=True)
+            sp = _bead_side(src, src_emb, bead.source)
+            tp = _bead_side(tgt, tgt_emb, bead.rendition)
             wa = align_words(sp, tp, method=method, token_type=token_type, src_shift=src_shift, tgt_shift=tgt_shift)
             for a, b, score in wa.links:
                 links.append(Link(a, b, round(score, 4)))
@@ -253,7 +253,7 @@ def compare_documents(
     timer = timer or _Timer()
     config = models.config
     wa_cfg = config.get("word_alignment", {})
-    method = options.method or str(wa_cfg.get("method", "itermax"))
+    method = options.method or str(wa_cfg.get("method", "argmax"))
     token_type = str(wa_cfg.get("token_type", "bpe"))
     notes: list[str] = []
     mt_desc: dict[str, Any] = {"used": False}
@@ -362,5 +362,3 @@ def compare_files(
         tgt_read = read_text(rendition_path)
     return compare_texts(src_read, tgt_read, models, options, timer)
 
-
-ProgressFn = Callable[[str], None]

@@ -150,7 +150,7 @@ def expectations(folder: Path, manifest: dict, expected: dict, src_text: str, tg
 
 
 def _overlaps(spans: list[Span] | None, b: Span | None) -> bool:
-    return spans is not None and b is not None and any(a.start < b.end and b.start < a.end for a in spans)
+    return spans is not None and any(a.overlaps(b) for a in spans)
 
 
 def _matches(e: Expectation, f: Finding) -> bool:

@@ -102,7 +102,6 @@ def _dp(
     back = [np.zeros((w, 2), dtype=np.int16) for w in width]
     cos_keep = [np.zeros(w) for w in width]
     base_keep = [np.zeros(w) for w in width]
-    cost[0][0 - lo[0]] = 0.0 if lo[0] == 0 else inf
 
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i] + 1)
@@ -190,14 +189,12 @@ def _band_from_path(path: list[tuple[int, int, int, int, float]], n: int, m: int
             hi[i] = max(hi[i], fj1)
     lo[n] = min(lo[n], m)
     hi[n] = m
-    idx = np.arange(n + 1)
     lo = np.maximum(0, lo - band)
     hi = np.minimum(m, hi + band)
     # Keep the band monotone so every cell has predecessors.
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     hi = np.maximum.accumulate(hi)
     lo[0] = 0
-    del idx
     return lo, hi
 
 

@@ -34,6 +34,9 @@ class Span:
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text}
 
+    def overlaps(self, other: Span | None) -> bool:
+        return other is not None and self.start < other.end and other.start < self.end
+
 
 @dataclass(slots=True)
 class Token:

@@ -280,14 +280,15 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
 @click.option("--lang", "languages", multiple=True, help="Show the MT model for this source language (repeatable).")
 @click.option("--mt-model", help="Check this MT model id or directory.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
-def models(languages, mt_model, config_file) -> None:
+@click.option("--verify", is_flag=True, help="Re-hash every file of the offline encoder build (sha256, ~0.5 s), not only changed ones.")
+def models(languages, mt_model, config_file, verify) -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
     from aligner.config import load_config
     from aligner.hub import go_offline_if_unreachable
     from aligner.model_status import describe_models
 
     go_offline_if_unreachable()
-    click.echo(describe_models(load_config(config_file), languages, mt_model))
+    click.echo(describe_models(load_config(config_file), languages, mt_model, verify))
 
 
 def _on_sigint(signum, frame) -> None:

@@ -40,14 +40,19 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def atomic_write(path: Path, data: bytes | str, encoding: str = "utf-8") -> None:
+def atomic_write(
+    path: Path, data: bytes | str, encoding: str = "utf-8", mode: int | None = None
+) -> None:
     """Write ``data`` to ``path`` so readers see either the old file or the new one,
-    never a partial one."""
+    never a partial one. ``mode`` sets the permissions before the rename (the temporary
+    file is private, 0600, otherwise)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()

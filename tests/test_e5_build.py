@@ -280,6 +280,187 @@ def test_layer8_token_vectors_match_words(loaded: tuple[Any, Any]) -> None:
     assert sims.argmax(0).tolist() == [0, 2, 1]
 
 
+def _sample_lines() -> list[str]:
+    root = Path(__file__).resolve().parent.parent / "samples"
+    lines = []
+    for path in sorted(root.glob("*/*.txt")):
+        lines += [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return lines
+
+
+def test_fast_tokenizer_loader_is_the_same_tokenizer(
+    built: dict[str, Any], loaded: tuple[Any, Any]
+) -> None:
+    """``load_tokenizer`` (what Encoder.load uses for this build) skips AutoTokenizer's
+    second parse of tokenizer.json; it must give exactly the same tokenizer."""
+    auto, _ = loaded
+    fast = e5_build.load_tokenizer(built["dir"])
+    assert type(fast) is type(auto)
+    assert fast.backend_tokenizer.to_str() == auto.backend_tokenizer.to_str()
+    for attr in ("all_special_ids", "all_special_tokens", "model_max_length", "model_input_names",
+                 "cls_token_id", "sep_token_id", "pad_token_id", "bos_token_id", "eos_token_id",
+                 "unk_token_id", "mask_token_id", "padding_side", "truncation_side", "vocab_size"):  # fmt: skip
+        assert getattr(fast, attr) == getattr(auto, attr), attr
+    assert {k: repr(v) for k, v in fast.added_tokens_decoder.items()} == {
+        k: repr(v) for k, v in auto.added_tokens_decoder.items()
+    }
+    extra = ["Hello <mask> world <s> </s> <pad>", "ｈｅｌｌｏ  e\u0301t\u00e9\tﬁn\n", " "]
+    lines = [*_sample_lines(), *extra]
+    assert len(lines) > 200
+    for line in lines:
+        a = auto(line, return_offsets_mapping=True)
+        b = fast(line, return_offsets_mapping=True)
+        assert (a["input_ids"], a["offset_mapping"]) == (b["input_ids"], b["offset_mapping"]), line
+        words = line.split()
+        a = auto(words, is_split_into_words=True, add_special_tokens=False)
+        b = fast(words, is_split_into_words=True, add_special_tokens=False)
+        assert (a["input_ids"], a.word_ids()) == (b["input_ids"], b.word_ids()), line
+    a = auto(lines[:40], padding=True, truncation=True, max_length=48)
+    b = fast(lines[:40], padding=True, truncation=True, max_length=48)
+    assert a["input_ids"] == b["input_ids"] and a["attention_mask"] == b["attention_mask"]
+
+
+# ------------------------------------------- stamps: hash only what changed since last hashed
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files e5_build hashes from now on."""
+    seen: list[str] = []
+    real = e5_build.sha256_file
+
+    def counting(path: Path, *args: Any) -> str:
+        seen.append(Path(path).name)
+        return real(path, *args)
+
+    monkeypatch.setattr(e5_build, "sha256_file", counting)
+    return seen
+
+
+def _stamps(target: Path) -> dict[str, Any]:
+    manifest = json.loads((target / MANIFEST_NAME).read_text())
+    return {
+        "source": manifest["source"].get("stamp"),
+        **{n: r.get("stamp") for n, r in manifest["files"].items()},
+    }
+
+
+def test_unchanged_cache_is_not_rehashed(built: dict[str, Any], hashes: list[str]) -> None:
+    cache, target = built["cache"], built["dir"]
+    assert ensure_offline_e5(cache) == target
+    assert ensure_offline_e5(cache) == target
+    assert hashes == []  # a few stat calls, no reading of ~490 MB
+    assert None not in _stamps(target).values()  # the build recorded every stamp
+    assert e5_build._problem(target, source_file(), full=True) is None  # `models --verify`
+    assert sorted(hashes) == sorted(
+        [*json.loads((target / MANIFEST_NAME).read_text())["files"], "e5-small-q4.bin"]
+    )
+
+
+def test_touched_or_replaced_file_is_rehashed_once(
+    built: dict[str, Any], hashes: list[str]
+) -> None:
+    cache, target = built["cache"], built["dir"]
+    config = target / "config.json"
+    st = config.stat()
+    os.utime(config, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # same bytes, new mtime
+    replaced = target / "tokenizer_config.json"
+    copy = target.parent / "copy.json"
+    shutil.copy2(replaced, copy)  # same bytes and mtime, new inode
+    os.replace(copy, replaced)
+    mode = (target / MANIFEST_NAME).stat().st_mode
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # content unchanged: no warning, no rebuild
+        assert ensure_offline_e5(cache) == target
+    assert sorted(hashes) == ["config.json", "tokenizer_config.json"]
+    assert _stamps(target)["config.json"] == e5_build._stamp(config)  # recorded
+    assert (target / MANIFEST_NAME).stat().st_mode == mode  # still readable by others
+    hashes.clear()
+    assert ensure_offline_e5(cache) == target
+    assert hashes == []
+    assert [p.name for p in target.iterdir() if p.name.startswith(".")] == []
+
+
+def test_edit_behind_a_restored_mtime_is_detected(built: dict[str, Any], hashes: list[str]) -> None:
+    """Same size, different bytes, mtime set back to the recorded one: the ctime (and
+    only it) still differs, so the file is hashed and the change found."""
+    target = built["dir"]
+    config = target / "config.json"
+    original = config.read_bytes()
+    recorded = _stamps(target)["config.json"]
+    assert recorded == e5_build._stamp(config)
+    try:
+        config.write_bytes(original.replace(b'"gelu"', b'"relu"'))
+        os.utime(config, ns=(recorded[1], recorded[1]))
+        stamp = e5_build._stamp(config)
+        assert stamp[:2] == recorded[:2] and stamp[3] == recorded[3]  # size, mtime, inode
+        assert e5_build._problem(target, None) == "config.json was modified (checksum mismatch)"
+        assert hashes == ["config.json"]
+    finally:
+        config.write_bytes(original)
+    assert e5_build._problem(target, None) is None
+
+
+def test_changed_size_is_caught_without_hashing(built: dict[str, Any], hashes: list[str]) -> None:
+    target = built["dir"]
+    config = target / "config.json"
+    original = config.read_bytes()
+    try:
+        config.write_bytes(original + b" ")
+        assert "has 701 bytes instead of 700" in (e5_build._problem(target, source_file()) or "")
+        assert hashes == []
+    finally:
+        config.write_bytes(original)
+
+
+def test_manifest_without_stamps_is_hashed_once_then_trusted(
+    built: dict[str, Any], hashes: list[str]
+) -> None:
+    """A cache built before stamps existed (same build format) is not rebuilt: the
+    first start hashes it and records the stamps."""
+    cache, target = built["cache"], built["dir"]
+    manifest = json.loads((target / MANIFEST_NAME).read_text())
+    manifest["source"].pop("stamp")
+    for rec in manifest["files"].values():
+        rec.pop("stamp")
+    (target / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2))
+    assert ensure_offline_e5(cache) == target
+    assert len(hashes) == len(manifest["files"]) + 1
+    assert None not in _stamps(target).values()
+    hashes.clear()
+    assert ensure_offline_e5(cache) == target
+    assert hashes == []
+
+
+def test_stamps_are_recorded_best_effort(
+    built: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unwritable cache still loads (it is hashed again next time), and a manifest
+    that changed since it was verified (a rebuild meanwhile) is not overwritten."""
+    cache, target = built["cache"], built["dir"]
+    config = target / "config.json"
+    st = config.stat()
+    os.utime(config, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError("read-only cache")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(e5_build, "atomic_write", refuse)
+        assert ensure_offline_e5(cache) == target
+    assert _stamps(target)["config.json"] != e5_build._stamp(config)  # not recorded
+
+    text = (target / MANIFEST_NAME).read_text()
+    problem, update = e5_build._check(target, None, manifest_text=text)
+    assert problem is None and update is not None
+    (target / MANIFEST_NAME).write_text(text + " ")  # "rebuilt" meanwhile
+    e5_build._record_stamps(target, update, text, locked_already=False)
+    assert (target / MANIFEST_NAME).read_text() == text + " "
+    (target / MANIFEST_NAME).write_text(text)
+    e5_build._record_stamps(target, update, text, locked_already=False)
+    assert _stamps(target)["config.json"] == e5_build._stamp(config)
+
+
 # ------------------------------------------------- damage detection (runs last: rebuilds)
 
 
@@ -305,7 +486,9 @@ def test_truncated_weights_are_rebuilt_with_a_warning(built: dict[str, Any]) -> 
     with pytest.warns(RuntimeWarning, match="truncated"):
         assert ensure_offline_e5(cache) == target
     after = json.loads((target / MANIFEST_NAME).read_text())["files"][WEIGHTS_NAME]
-    assert after == before  # the build is deterministic: the same weights came back
+    # The build is deterministic: the same weights came back (as a new file: new stamp).
+    assert (after["size"], after["sha256"]) == (before["size"], before["sha256"])
+    assert after["stamp"] != before["stamp"] and after["stamp"] == e5_build._stamp(weights)
     assert weights.stat().st_size == before["size"]
     assert e5_build._problem(target, None) is None
     assert not any(p.name.startswith(".") for p in target.parent.iterdir())

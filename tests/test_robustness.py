@@ -999,3 +999,10 @@ def test_models_command_sees_the_built_offline_encoder(cli_inproc, built_cache):
     encoder_lines = out.split("translation")[0]
     assert "MISSING" not in encoder_lines, out
     assert "Traceback" not in err
+
+
+def test_models_verify_rehashes_the_offline_encoder(cli_inproc, built_cache):
+    rc, out, err = cli_inproc("models", "--verify", patch_models=False)
+    assert rc == 0, err
+    encoder_lines = out.split("translation")[0]
+    assert "every checksum verified" in encoder_lines or "Hugging Face" in encoder_lines, out

@@ -9,39 +9,26 @@ matrix product. Here the token rows of all sentences of a batch are packed into 
 on real tokens only; attention, the one step that needs sentence structure, runs per
 group of equal-length sentences, which needs neither padding nor a mask.
 
-The modules are the model's own (its Linear, LayerNorm and activation objects and
-weights), so the result equals the model's padded forward up to float rounding
-(tested in tests/test_packed_forward.py). Models of another layout are refused by
-:meth:`PackedEncoder.prepare`, and the caller falls back to the padded path.
+The weights are the model's own, taken either from a loaded Hugging Face model
+(:meth:`PackedEncoder.from_model`) or straight from a model directory's
+``config.json`` and ``model.safetensors`` (:meth:`PackedEncoder.from_directory`),
+which skips importing transformers' model code (~2.6 s of every start). Either way
+the result equals the model's padded forward up to float rounding (tested in
+tests/test_packed_forward.py). Layouts this module does not know give None, and the
+caller falls back to the model's own padded forward.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 _MODEL_TYPES = {"bert", "roberta", "xlm-roberta"}
-
-
-def supports(model: Any) -> bool:
-    """True when ``model`` is a BERT-family encoder whose layout this module knows."""
-    cfg = getattr(model, "config", None)
-    if cfg is None or getattr(cfg, "model_type", None) not in _MODEL_TYPES:
-        return False
-    if getattr(cfg, "position_embedding_type", "absolute") != "absolute" or getattr(cfg, "is_decoder", False):
-        return False
-    try:
-        emb = model.embeddings
-        layer = model.encoder.layer[0]
-        _ = (emb.word_embeddings, emb.position_embeddings, emb.LayerNorm)
-        _ = (layer.attention.self.query, layer.attention.self.key, layer.attention.self.value)
-        _ = (layer.attention.output.dense, layer.attention.output.LayerNorm)
-        _ = (layer.intermediate.dense, layer.intermediate.intermediate_act_fn)
-        _ = (layer.output.dense, layer.output.LayerNorm)
-    except (AttributeError, IndexError, TypeError):
-        return False
-    return True
+_ACTIVATIONS = {"gelu": "none", "gelu_new": "tanh", "gelu_pytorch_tanh": "tanh", "relu": None}
+_WORDS = "embeddings.word_embeddings.weight"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +55,6 @@ def _groups(lengths: Sequence[int]) -> tuple[list[int], list[_Group]]:
         row += (end - k) * length
         k = end
     return order, groups
-
-
-def _position_ids(model: Any, length: int, device: Any) -> Any:
-    """Position ids of an unpadded sentence: RoBERTa/XLM-R count from padding_idx + 1."""
-    import torch
-
-    offset = 0
-    if model.config.model_type in ("roberta", "xlm-roberta"):
-        offset = int(model.config.pad_token_id) + 1
-    return torch.arange(offset, offset + length, device=device)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,62 +89,161 @@ class PackedStates:
         return sums / counts
 
 
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    """One transformer layer's weights. ``qkv``: the query, key and value projections
+    fused into one matrix (one product of width 3 x hidden instead of three narrow
+    ones, which run ~25% below the machine's peak on CPU), the attention scale folded
+    into the query rows."""
+
+    qkv: tuple[Any, Any]
+    attention_out: tuple[Any, Any]
+    attention_norm: tuple[Any, Any]
+    intermediate: tuple[Any, Any]
+    output: tuple[Any, Any]
+    output_norm: tuple[Any, Any]
+
+
+def _unsupported(config: Mapping[str, Any]) -> str | None:
+    """Why this config is not a layout this module runs, or None."""
+    if config.get("model_type") not in _MODEL_TYPES:
+        return f"model type {config.get('model_type')!r}"
+    if config.get("position_embedding_type", "absolute") != "absolute":
+        return "relative position embeddings"
+    if config.get("is_decoder") or config.get("add_cross_attention"):
+        return "a decoder"
+    if config.get("hidden_act", "gelu") not in _ACTIVATIONS:
+        return f"activation {config.get('hidden_act')!r}"
+    if int(config["hidden_size"]) % int(config["num_attention_heads"]):
+        return "hidden size not a multiple of the heads"
+    return None
+
+
 class PackedEncoder:
-    """A BERT-family model prepared for unpadded batches.
+    """A BERT-family encoder's weights, run on unpadded batches. Build it once per
+    model (:meth:`from_model` or :meth:`from_directory`) and reuse it."""
 
-    Prepared once per loaded model (see :meth:`prepare`): the query, key and value
-    projections of each layer are fused into one matrix, so each layer starts with one
-    matrix product of width 3 x hidden instead of three narrow ones (narrow products
-    run ~25% below the machine's peak on CPU), with the attention scale folded into
-    the query part."""
-
-    def __init__(self, model: Any) -> None:
+    def __init__(self, config: Mapping[str, Any], tensors: Mapping[str, Any], device: Any = "cpu") -> None:
+        """``tensors``: the model's parameters under Hugging Face names (an optional
+        ``bert.``/``roberta.`` prefix is accepted). Raises KeyError when one is missing."""
         import torch
 
-        self.model = model
-        self._qkv = []
-        with torch.no_grad():
-            for layer in model.encoder.layer:
-                att = layer.attention.self
-                # The attention scale folded into the query projection: one
-                # multiplication of the weights here instead of one of every query.
-                scale = float(getattr(att, "scaling", int(att.attention_head_size) ** -0.5))
-                weight = torch.cat([att.query.weight * scale, att.key.weight, att.value.weight]).detach()
-                bias = torch.cat([att.query.bias * scale, att.key.bias, att.value.bias]).detach()
-                self._qkv.append((weight, bias))
+        why = _unsupported(config)
+        if why:
+            raise ValueError(f"not supported by the unpadded forward: {why}")
+        prefix = next(k[: -len(_WORDS)] for k in tensors if k.endswith(_WORDS))
+
+        def get(name: str) -> Any:
+            return tensors[prefix + name].detach().to(device=device, dtype=torch.float32)
+
+        def pair(name: str) -> tuple[Any, Any]:
+            return get(name + ".weight"), get(name + ".bias")
+
+        self.model_type = str(config["model_type"])
+        self.hidden_size = int(config["hidden_size"])
+        self.heads = int(config["num_attention_heads"])
+        self.head_size = self.hidden_size // self.heads
+        self.num_layers = int(config["num_hidden_layers"])
+        self.max_positions = int(config.get("max_position_embeddings", 512))
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        act = _ACTIVATIONS[config.get("hidden_act", "gelu")]
+        self._act: Callable[[Any], Any] = (
+            torch.relu if act is None else (lambda x, a=act: torch.nn.functional.gelu(x, approximate=a))
+        )
+        # RoBERTa/XLM-R count positions from padding_idx + 1.
+        self.position_offset = (
+            int(config.get("pad_token_id", 1)) + 1 if self.model_type in ("roberta", "xlm-roberta") else 0
+        )
+        self.words = get("embeddings.word_embeddings.weight")
+        self.positions = get("embeddings.position_embeddings.weight")
+        kind = prefix + "embeddings.token_type_embeddings.weight"
+        self.token_type = get("embeddings.token_type_embeddings.weight")[0] if kind in tensors else None
+        self.embedding_norm = pair("embeddings.LayerNorm")
+        scale = self.head_size**-0.5
+        self.layers: list[_Layer] = []
+        for k in range(self.num_layers):
+            at = f"encoder.layer.{k}."
+            q, k_, v = (pair(at + f"attention.self.{n}") for n in ("query", "key", "value"))
+            qkv = (torch.cat([q[0] * scale, k_[0], v[0]]), torch.cat([q[1] * scale, k_[1], v[1]]))
+            self.layers.append(
+                _Layer(
+                    qkv,
+                    pair(at + "attention.output.dense"),
+                    pair(at + "attention.output.LayerNorm"),
+                    pair(at + "intermediate.dense"),
+                    pair(at + "output.dense"),
+                    pair(at + "output.LayerNorm"),
+                )
+            )
+        self.device = self.words.device
 
     @classmethod
-    def prepare(cls, model: Any) -> PackedEncoder | None:
-        """The prepared model, or None when its layout is not one this module knows."""
-        return cls(model) if supports(model) else None
+    def from_model(cls, model: Any) -> PackedEncoder | None:
+        """From a loaded Hugging Face model (its own tensors, on its device), or None
+        when its layout is not one this module knows."""
+        to_dict = getattr(getattr(model, "config", None), "to_dict", None)
+        config = to_dict() if callable(to_dict) else None
+        if not isinstance(config, dict) or _unsupported(config):
+            return None
+        try:
+            device = next(model.parameters()).device
+            return cls(config, model.state_dict(), device=device)
+        except (KeyError, StopIteration, ValueError):
+            return None
+
+    @classmethod
+    def from_directory(cls, directory: str | Path, device: Any = "cpu") -> PackedEncoder | None:
+        """From a model directory (``config.json`` + ``model.safetensors``) without
+        transformers, or None when the directory is not such a model of a known
+        layout (the caller then loads it with transformers)."""
+        directory = Path(directory)
+        weights = directory / "model.safetensors"
+        try:
+            config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(config, dict) or _unsupported(config) or not weights.is_file():
+            return None
+        from safetensors.torch import load_file
+
+        try:
+            return cls(config, load_file(str(weights)), device=device)
+        except (KeyError, StopIteration, ValueError, OSError):
+            return None
 
     def hidden_states(self, sequences: Sequence[Sequence[int]], layers: Sequence[int]) -> PackedStates:
-        """Hidden states of ``layers`` for token sequences (special tokens included, no
-        padding, none empty). Only the transformer layers up to the deepest requested
-        one are run."""
+        """Hidden states of ``layers`` (0 = embeddings, k = after transformer layer k)
+        for token sequences (special tokens included, no padding, none empty). Only the
+        transformer layers up to the deepest requested one are run."""
         import torch
+        from torch.nn.functional import layer_norm
 
         if not sequences:
             raise ValueError("no sequences to embed")
-        model = self.model
         wanted = sorted(set(layers))
-        device = model.embeddings.word_embeddings.weight.device
         lengths = [len(s) for s in sequences]
+        if max(lengths) > self.max_positions - self.position_offset:
+            raise ValueError(f"a sequence of {max(lengths)} tokens exceeds the model's positions")
         order, groups = _groups(lengths)
 
+        device = self.device
         ids = torch.tensor([t for k in order for t in sequences[k]], dtype=torch.long, device=device)
-        positions = torch.cat([_position_ids(model, g.length, device).repeat(g.count) for g in groups])
-        emb = model.embeddings
-        x = emb.word_embeddings(ids) + emb.position_embeddings(positions)
-        if getattr(emb, "token_type_embeddings", None) is not None:
-            x = x + emb.token_type_embeddings.weight[0]
-        x = emb.LayerNorm(x)
+        positions = torch.cat(
+            [
+                torch.arange(self.position_offset, self.position_offset + g.length, device=device).repeat(g.count)
+                for g in groups
+            ]
+        )
+        x = self.words[ids] + self.positions[positions]
+        if self.token_type is not None:
+            x = x + self.token_type
+        x = layer_norm(x, (self.hidden_size,), *self.embedding_norm, self.eps)
 
         kept: dict[int, Any] = {}
         if 0 in wanted:
             kept[0] = x
         for depth in range(1, wanted[-1] + 1):
-            x = self._layer(depth - 1, x, groups)
+            x = self._layer(self.layers[depth - 1], x, groups)
             if depth in wanted:
                 kept[depth] = x
 
@@ -179,16 +255,13 @@ class PackedEncoder:
             placed += g.count
         return PackedStates(kept, starts, lengths)
 
-    def _layer(self, index: int, x: Any, groups: list[_Group]) -> Any:
+    def _layer(self, w: _Layer, x: Any, groups: list[_Group]) -> Any:
         """One post-LayerNorm transformer layer over packed rows ``x`` ``[tokens, hidden]``."""
         import torch
-        from torch.nn.functional import linear
+        from torch.nn.functional import layer_norm, linear
 
-        layer = self.model.encoder.layer[index]
-        att = layer.attention.self
-        heads = int(att.num_attention_heads)
-        size = int(att.attention_head_size)
-        qkv = linear(x, *self._qkv[index])  # [tokens, 3 * hidden]: q | k | v
+        heads, size, width = self.heads, self.head_size, (self.hidden_size,)
+        qkv = linear(x, *w.qkv)  # [tokens, 3 * hidden]: q | k | v
         context = torch.empty_like(x)
         for g in groups:
             rows = slice(g.start, g.start + g.count * g.length)
@@ -198,6 +271,6 @@ class PackedEncoder:
             # the fused kernel once warm, and unlike it pays no first-call cost per shape.
             weights = torch.matmul(q, k.transpose(-1, -2)).softmax(-1)  # q is pre-scaled
             context[rows] = torch.matmul(weights, v).transpose(1, 2).reshape(g.count * g.length, heads * size)
-        attended = layer.attention.output.LayerNorm(layer.attention.output.dense(context) + x)
-        inner = layer.intermediate.intermediate_act_fn(layer.intermediate.dense(attended))
-        return layer.output.LayerNorm(layer.output.dense(inner) + attended)
+        attended = layer_norm(linear(context, *w.attention_out) + x, width, *w.attention_norm, self.eps)
+        inner = self._act(linear(attended, *w.intermediate))
+        return layer_norm(linear(inner, *w.output) + attended, width, *w.output_norm, self.eps)

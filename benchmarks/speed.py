@@ -261,10 +261,11 @@ def bench_words(args) -> dict[str, Any]:
         }
     # The arithmetic floor: what the aligner's forward pass costs at the measured peak
     # matrix-product rate of this machine, with no overhead at all.
-    cfg = enc.model.config
+    cfg = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    hidden, inner = int(cfg["hidden_size"]), int(cfg["intermediate_size"])
     lengths = [len(enc._piece_ids(w)[0]) + 2 for s, t in raw for w in (s, t)]
-    gflop = encoder_gflop(lengths, 8, int(cfg.hidden_size), int(cfg.intermediate_size))
-    peak = sgemm_gflops(enc.batch_tokens, int(cfg.hidden_size), int(cfg.intermediate_size))
+    gflop = encoder_gflop(lengths, 8, hidden, inner)
+    peak = sgemm_gflops(enc.batch_tokens, hidden, inner)
     n = len(raw)
     rows = {
         name: {

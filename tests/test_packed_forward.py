@@ -9,7 +9,6 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from aligner import packed_forward  # noqa: E402
 from aligner.embedding import Encoder  # noqa: E402
 from aligner.packed_forward import PackedEncoder, _groups  # noqa: E402
 
@@ -61,11 +60,20 @@ SEQUENCES = [
 ]
 
 
+def _runner(model, how, tmp_path):
+    """The unpadded runner from the loaded model, or from the model saved to disk."""
+    if how == "model":
+        return PackedEncoder.from_model(model)
+    model.save_pretrained(tmp_path)  # config.json + model.safetensors
+    return PackedEncoder.from_directory(tmp_path)
+
+
+@pytest.mark.parametrize("how", ["model", "directory"])
 @pytest.mark.parametrize("kind", ["bert", "xlm-roberta"])
 @pytest.mark.parametrize("layer", [0, 2, 4])
-def test_packed_states_equal_the_models_padded_forward(kind, layer):
+def test_packed_states_equal_the_models_padded_forward(kind, layer, how, tmp_path):
     model = _tiny(kind)
-    runner = PackedEncoder.prepare(model)
+    runner = _runner(model, how, tmp_path)
     assert runner is not None
     with torch.inference_mode():
         states = runner.hidden_states(SEQUENCES, [layer])
@@ -79,7 +87,7 @@ def test_packed_states_equal_the_models_padded_forward(kind, layer):
 def test_means_are_per_sentence_means():
     model = _tiny("bert")
     with torch.inference_mode():
-        states = PackedEncoder(model).hidden_states(SEQUENCES, [3])
+        states = PackedEncoder.from_model(model).hidden_states(SEQUENCES, [3])
         means = states.means(3)
     for k in range(len(SEQUENCES)):
         a, n = states.starts[k], states.lengths[k]
@@ -92,18 +100,26 @@ def test_groups_pack_equal_lengths_contiguously():
     assert order == [1, 0, 3, 2]
 
 
-def test_unsupported_layouts_are_refused():
+def test_unsupported_layouts_are_refused(tmp_path):
     torch.manual_seed(0)
     cfg = transformers.DistilBertConfig(vocab_size=50, dim=32, n_layers=2, n_heads=2, hidden_dim=64)
-    assert PackedEncoder.prepare(transformers.DistilBertModel(cfg).eval()) is None
+    distil = transformers.DistilBertModel(cfg).eval()
+    assert PackedEncoder.from_model(distil) is None
+    distil.save_pretrained(tmp_path / "distil")
+    assert PackedEncoder.from_directory(tmp_path / "distil") is None
     bert = _tiny("bert")
     bert.config.position_embedding_type = "relative_key"
-    assert not packed_forward.supports(bert)
+    assert PackedEncoder.from_model(bert) is None
+    assert PackedEncoder.from_directory(tmp_path / "no such model") is None
 
 
 def test_encoder_packed_and_padded_paths_agree(models):
     """The real offline encoder: same piece vectors and sentence vectors either way."""
+    from aligner.e5_build import ensure_offline_e5
+
     encoder: Encoder = models.encoder
+    assert encoder.model is None, "the offline build should load without transformers' model code"
+    hf_model = transformers.AutoModel.from_pretrained(str(ensure_offline_e5())).eval()
     texts = [
         "Le Parlement a adopté la loi hier soir .",
         "The bill passed",
@@ -112,7 +128,7 @@ def test_encoder_packed_and_padded_paths_agree(models):
     ]
     sentences = [t.split() for t in texts]
     padded = Encoder(
-        encoder.model, encoder.tokenizer, encoder.name, encoder.source, encoder.layer, prefix=encoder.prefix, packed=False
+        hf_model, encoder.tokenizer, encoder.name, encoder.source, encoder.layer, prefix=encoder.prefix, packed=False
     )
     for pooled in (True, False):
         a = encoder.embed(sentences, pooled=pooled)

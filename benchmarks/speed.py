@@ -6,10 +6,13 @@
     python benchmarks/speed.py --skip-compare     # word alignment only
     python benchmarks/speed.py --skip-words --sizes 1000 --profile 1000
 
-1. Word alignment, in one process, on the same pairs (the 200 dev pairs of
-   ``shared/bench/wordalign``, ``--repeat N`` times), the same encoder (the offline
-   e5 build, layer 8, no prefix) and the same CPU thread count (``--threads``,
-   ``torch.set_num_threads``) for both sides:
+1. Word alignment, in one process, on the same pairs, for each pair set of
+   ``--pair-sets`` (``dev``: the 200 Hansard dev pairs of ``shared/bench/wordalign``,
+   15-17 words a side; ``news``: the 52 one-to-one sentence pairs of the French and
+   English sample articles in ``benchmarks/data/news-fr-en.pairs``, 28-30 words a side;
+   each ``--repeat N`` times), the same encoder (the offline e5 build, layer 8, no
+   prefix) and the same CPU thread count (``--threads``, ``torch.set_num_threads``)
+   for both sides:
 
    a. simalign: ``SentenceAligner(model=<offline e5 dir>, token_type="bpe",
       matching_methods="mai", layer=8).get_word_aligns(src, tgt)`` pair by pair (its
@@ -189,7 +192,22 @@ def _maxrss_mb() -> float:
 
 
 # -- 1. word alignment ------------------------------------------------------------------------
-def bench_words(args) -> dict[str, Any]:
+NEWS = ROOT / "benchmarks" / "data" / "news-fr-en.pairs"
+
+
+def pair_sets(args) -> dict[str, Path]:
+    """The word-alignment pair sets to time: ``dev`` (the 200 Hansard dev pairs, short
+    sentences) and ``news`` (52 one-to-one sentence pairs of the French and English
+    sample articles, ``make_news_pairs.py``; about twice as long)."""
+    known = {"dev": args.data / "enfr-dev.src-tgt", "news": NEWS}
+    chosen = [x for x in str(args.pair_sets).split(",") if x]
+    unknown = [x for x in chosen if x not in known]
+    if unknown:
+        raise SystemExit(f"unknown pair set(s) {unknown}; known: {sorted(known)}")
+    return {x: known[x] for x in chosen}
+
+
+def bench_words(args, path: Path) -> dict[str, Any]:
     import logging
 
     import torch
@@ -201,7 +219,7 @@ def bench_words(args) -> dict[str, Any]:
     from aligner.embedding import Encoder
     from aligner.pretokenized import Pair, align_pairs
 
-    raw = read_pairs(args.data / "enfr-dev.src-tgt")
+    raw = read_pairs(path)
     if args.pairs:
         raw = raw[: args.pairs]
     raw = raw * args.repeat
@@ -433,7 +451,10 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1, help="repeat the dev pairs N times")
-    ap.add_argument("--pairs", type=int, default=0, help="use only the first N dev pairs")
+    ap.add_argument("--pairs", type=int, default=0, help="use only the first N pairs of each set")
+    ap.add_argument(
+        "--pair-sets", default="dev,news", help="word-alignment pair sets: dev (Hansard), news (samples)"
+    )
     ap.add_argument(
         "--rounds", type=int, default=2, help="interleaved timing rounds (best is reported)"
     )
@@ -472,11 +493,13 @@ def main() -> None:
             "load_average_at_start": os.getloadavg(),
         },
     }
-    if not args.skip_words:
-        w = bench_words(args)
-        report["word_alignment"] = w
+    for set_name, set_path in ([] if args.skip_words else pair_sets(args).items()):
+        w = bench_words(args, set_path)
+        w["pair_set"] = set_name
+        report.setdefault("word_alignment", {})[set_name] = w
         print(
-            f"\nWord alignment: {w['pairs']} pairs, {w['threads']} threads, best of {w['rounds']} round(s)"
+            f"\nWord alignment, {set_name} pairs ({set_path.name}): {w['pairs']} pairs, "
+            f"{w['threads']} threads, best of {w['rounds']} round(s)"
         )
         print(
             fmt_table(

@@ -139,3 +139,24 @@ def test_encoder_flop_count_of_the_speed_floor(speed):
     assert speed.encoder_gflop([10], 1, 4, 8) == pytest.approx(10 * (256 + 160) / 1e9)
     # linear in the number of layers and of sentences
     assert speed.encoder_gflop([10, 10], 3, 4, 8) == pytest.approx(6 * speed.encoder_gflop([10], 1, 4, 8))
+
+
+def test_news_pair_set_is_checked_in_and_parses(speed):
+    pairs = speed.read_pairs(speed.NEWS)
+    assert len(pairs) >= 40
+    assert all(src and tgt for src, tgt in pairs)
+    # news sentences are the long ones: about twice the Hansard dev length
+    assert sum(len(s) for s, _ in pairs) / len(pairs) > 20
+
+
+def test_pair_sets_are_chosen_by_name(speed, tmp_path):
+    class Args:
+        data = tmp_path
+        pair_sets = "news,dev"
+
+    sets = speed.pair_sets(Args)
+    assert list(sets) == ["news", "dev"]
+    assert sets["dev"] == tmp_path / "enfr-dev.src-tgt"
+    Args.pair_sets = "dev,wikipedia"
+    with pytest.raises(SystemExit, match="wikipedia"):
+        speed.pair_sets(Args)

@@ -56,6 +56,16 @@ def _return_freed_memory_promptly() -> None:
         pass
 
 
+def _layer_mean(layers: list[Any]) -> Any:
+    """The word vectors: one hidden layer as it is (no stacked copy of the batch, the
+    common case), or the mean of several."""
+    import torch
+
+    if len(layers) == 1:
+        return layers[0].float()
+    return torch.stack([h.float() for h in layers]).mean(0)
+
+
 @dataclass(slots=True)
 class EmbeddedSentence:
     pieces: PieceVectors
@@ -154,7 +164,8 @@ class Encoder:
             raise ModelUnavailable(f"encoder {spec!r} could not be loaded from {source}: {exc}") from None
         if not getattr(tokenizer, "is_fast", False):
             raise ModelUnavailable(f"encoder {spec!r} has no fast tokenizer (needed for word ids)")
-        n_layers = packed.num_layers if packed else int(getattr(model.config, "num_hidden_layers", 12))
+        encoder = cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens, packed=packed)
+        n_layers = encoder.num_layers
         layers = (layer,) if isinstance(layer, int) else tuple(layer)
         if max(layers) > n_layers:
             # e.g. all-MiniLM-L6-v2 has 6 layers: SimAlign's layer 8 does not exist.
@@ -164,10 +175,10 @@ class Encoder:
                 file=sys.stderr,
             )
             layers = fixed
-        layer = layers[0] if len(layers) == 1 else layers
+        encoder.layer = layers[0] if len(layers) == 1 else layers
         if not packed:
             _return_freed_memory_promptly()
-        return cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens, packed=packed)
+        return encoder
 
     # -- model facts, from whichever form is loaded ----------------------------------
     def _runner(self) -> Any:
@@ -310,10 +321,10 @@ class Encoder:
 
             bar = tqdm(total=len(rows), desc=label, unit="sent", file=sys.stderr, leave=False)
         start = 1 + len(prefix_ids)
+        run = self._forward_packed if packed else self._forward_padded
         with torch.inference_mode():
             for batch in batches:
                 seqs = [[cls_id, *prefix_ids, *rows[r][1], sep_id] for r in batch]
-                run = self._forward_packed if packed else self._forward_padded
                 for r, (word_h, mean_last) in zip(batch, run(seqs, word_layers, last), strict=True):
                     n = len(rows[r][1])
                     piece_out[r] = word_h[start : start + n].copy()  # not a view of the batch
@@ -349,11 +360,9 @@ class Encoder:
         self, seqs: list[list[int]], word_layers: tuple[int, ...], last: int
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """(word-layer vectors, mean of layer ``last``) per sequence, unpadded."""
-        import torch
 
         states = self.packed.hidden_states(seqs, (*word_layers, last))
-        word = torch.stack([states.layers[k].float() for k in word_layers]).mean(0)
-        word_np = word.cpu().numpy()
+        word_np = _layer_mean([states.layers[k] for k in word_layers]).cpu().numpy()
         mean_np = states.means(last).float().cpu().numpy()
         return [(word_np[a : a + n], mean_np[k]) for k, (a, n) in enumerate(zip(states.starts, states.lengths, strict=True))]
 
@@ -376,7 +385,7 @@ class Encoder:
             hidden = self.model(
                 input_ids=input_ids.to(device), attention_mask=mask.to(device), output_hidden_states=True
             ).hidden_states
-        word = torch.stack([hidden[k].float() for k in word_layers]).mean(0)
+        word = _layer_mean([hidden[k] for k in word_layers])
         m = mask.to(device).unsqueeze(-1).float()
         mean_last = (hidden[last].float() * m).sum(1) / m.sum(1)
         word_np, mean_np = word.cpu().numpy(), mean_last.cpu().numpy()

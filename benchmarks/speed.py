@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -207,16 +208,39 @@ def pair_sets(args) -> dict[str, Path]:
     return {x: known[x] for x in chosen}
 
 
-def bench_words(args, path: Path) -> dict[str, Any]:
-    import logging
+@dataclass
+class WordAligners:
+    """Both sides of the word-alignment comparison, loaded once for every pair set."""
 
-    import torch
+    model_dir: str
+    encoder: Any  # aligner.embedding.Encoder at layer 8, no prefix
+    simalign_mai: Any  # simalign.SentenceAligner, matching_methods="mai"
+    simalign_a: Any  # the same, matching_methods="a"
+
+
+def load_word_aligners() -> WordAligners:
+    import logging
 
     logging.getLogger("simalign").setLevel(logging.WARNING)
     from simalign import SentenceAligner
 
     from aligner.e5_build import ensure_offline_e5
     from aligner.embedding import Encoder
+
+    model_dir = str(ensure_offline_e5())
+    enc = Encoder.load(None, layer=8)
+    enc.prefix = ""
+    return WordAligners(
+        model_dir,
+        enc,
+        SentenceAligner(model=model_dir, token_type="bpe", matching_methods="mai", layer=8),
+        SentenceAligner(model=model_dir, token_type="bpe", matching_methods="a", layer=8),
+    )
+
+
+def bench_words(args, path: Path, aligners: WordAligners) -> dict[str, Any]:
+    import torch
+
     from aligner.pretokenized import Pair, align_pairs
 
     raw = read_pairs(path)
@@ -224,11 +248,9 @@ def bench_words(args, path: Path) -> dict[str, Any]:
         raw = raw[: args.pairs]
     raw = raw * args.repeat
     pairs = [Pair(k + 1, s, t) for k, (s, t) in enumerate(raw)]
-    model_dir = str(ensure_offline_e5())
-    enc = Encoder.load(None, layer=8)
-    enc.prefix = ""
-    sa_mai = SentenceAligner(model=model_dir, token_type="bpe", matching_methods="mai", layer=8)
-    sa_a = SentenceAligner(model=model_dir, token_type="bpe", matching_methods="a", layer=8)
+    model_dir = aligners.model_dir
+    enc = aligners.encoder
+    sa_mai, sa_a = aligners.simalign_mai, aligners.simalign_a
 
     def run_simalign(sa) -> list[set[tuple[int, int]]]:
         return [set(sa.get_word_aligns(s, t)["inter"]) for s, t in raw]
@@ -493,8 +515,10 @@ def main() -> None:
             "load_average_at_start": os.getloadavg(),
         },
     }
-    for set_name, set_path in ([] if args.skip_words else pair_sets(args).items()):
-        w = bench_words(args, set_path)
+    sets = {} if args.skip_words else pair_sets(args)
+    aligners = load_word_aligners() if sets else None
+    for set_name, set_path in sets.items():
+        w = bench_words(args, set_path, aligners)
         w["pair_set"] = set_name
         report.setdefault("word_alignment", {})[set_name] = w
         print(

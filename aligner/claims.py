@@ -48,7 +48,26 @@ FAMILIES = {
     "booster": frozenset({"booster"}),
 }
 MODAL_HEDGE = frozenset({"epistemic"})
-MODAL_GAP = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimParams:
+    """Thresholds of the claim checks (``[claims]`` in configs/default.toml)."""
+
+    # Modal strengths must differ by at least this much ("will" 0.9 vs "could" 0.4).
+    modal_gap: float = 0.3
+    # A lexical cue linked at this similarity or more to a word of the other side has
+    # been translated there, so it is no difference.
+    cue_counterpart_sim: float = 0.55
+    # The word a negator governs must be linked at least this well for a polarity flip
+    # to be judged (a paraphrase by negation, "maintien des effectifs" / "no job cuts",
+    # links its words loosely).
+    negated_head_sim: float = 0.5
+
+    @classmethod
+    def from_config(cls, section: dict) -> ClaimParams:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: float(v) for k, v in section.items() if k in fields})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,16 @@ def _sentence_tokens(doc: Document, sid: int) -> tuple[int, list[str]]:
     return s.token_start, [doc.tokens[k].text for k in s.token_range]
 
 
+def _before_quantity(toks: Sequence[str], k: int) -> bool:
+    """A number starts at token ``k``, possibly after a currency or other symbol."""
+    for j in range(k, min(len(toks), k + 2)):
+        if any(ch.isdigit() for ch in toks[j]):
+            return True
+        if any(ch.isalpha() for ch in toks[j]):
+            return False
+    return False
+
+
 def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
     out: list[DocCue] = []
     for sid in sids:
@@ -76,8 +105,8 @@ def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
             continue
         base, toks = _sentence_tokens(doc, sid)
         for c in find_cues(toks, doc.lang):
-            if c.category in ("downtoner", "hedge") and c.end < len(toks) and any(ch.isdigit() for ch in toks[c.end]):
-                continue  # "nearly 3 million": a quantity qualifier, not a claim hedge
+            if c.category in ("downtoner", "hedge") and _before_quantity(toks, c.end):
+                continue  # "nearly 3 million", "almost €200,000": a quantity qualifier, not a claim hedge
             a, b = scope_of(toks, c)
             if c.category == "attribution" and a > 0 and toks[a - 1] == "," and b >= len(toks) - 1:
                 a = 0  # a trailing incise (", a assuré le porte-parole.") governs the sentence
@@ -164,6 +193,15 @@ def _cue_family_present(cues: Sequence[DocCue], families: frozenset[str], tokens
     return False
 
 
+def _translated(cue: DocCue, mapping: dict[int, set[int]], scores: dict[tuple[int, int], float], min_sim: float) -> bool:
+    """A lexical cue whose own words are confidently linked to words of the other side
+    has been translated ("dénonce" / "denounce", "selon" / "according to"), whatever
+    the other language's lexicon lists. Grammatical cues (modals, the reporting
+    conditional) are excluded: their link goes to the content verb ("aurait ignoré" /
+    "ran"), so their difference is judged by family and strength instead."""
+    return any(scores.get((k, o), 0.0) >= min_sim for k in range(cue.start, cue.end) for o in mapping.get(k, ()))
+
+
 def _cue_findings(
     src: Document,
     tgt: Document,
@@ -171,12 +209,14 @@ def _cue_findings(
     tgt_cues: list[DocCue],
     s2t: dict[int, set[int]],
     t2s: dict[int, set[int]],
+    scores: tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]],
+    params: ClaimParams,
 ) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, int, int]] = set()
-    for side_cues, other_cues, doc, other, mapping, where in (
-        (tgt_cues, src_cues, tgt, src, t2s, "rendition"),
-        (src_cues, tgt_cues, src, tgt, s2t, "source"),
+    for side_cues, other_cues, doc, other, mapping, where, sc in (
+        (tgt_cues, src_cues, tgt, src, t2s, "rendition", scores[1]),
+        (src_cues, tgt_cues, src, tgt, s2t, "source", scores[0]),
     ):
         modal = _modal_spans(side_cues)
         for cue in side_cues:
@@ -187,6 +227,9 @@ def _cue_findings(
             if len(claim) < 2:
                 continue  # the governed claim is not present on both sides
             if _cue_family_present(other_cues, families, claim, _cue_linked(cue, mapping)):
+                continue
+            lexical = cue.category != "conditional" and families != MODAL_HEDGE
+            if lexical and _translated(cue, mapping, sc, params.cue_counterpart_sim):
                 continue
             weakens = cue.category in WEAKENERS
             # A weakening cue only in the rendition softens; only in the source, the
@@ -219,7 +262,7 @@ def _cue_findings(
     return findings
 
 
-def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s) -> list[Finding]:
+def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s, params: ClaimParams) -> list[Finding]:
     findings: list[Finding] = []
     src_modals = [c for c in src_cues if c.category == "modal" and c.strength is not None]
     for tc in tgt_cues:
@@ -232,7 +275,7 @@ def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s) -> li
             continue
         sc = max(partners, key=lambda c: (any(c.start <= k < c.end for k in linked), -abs(c.start)))
         gap = tc.strength - sc.strength
-        if abs(gap) < MODAL_GAP:
+        if abs(gap) < params.modal_gap:
             continue
         ftype = "softened" if gap < 0 else "strengthened"
         findings.append(
@@ -246,11 +289,27 @@ def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s) -> li
     return findings
 
 
-def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2s) -> list[Finding]:
+def _negated_head(doc: Document, cue: DocCue) -> list[int]:
+    """The content words a negator applies to: the verb inside « ne ... pas », else the
+    first content words after the negator in its clause."""
+    stop = stopwords(doc.lang)
+
+    def content(k: int) -> bool:
+        tok = doc.tokens[k]
+        return tok.kind in ("word", "number") and norm_form(tok.text) not in stop
+
+    inside = [k for k in range(cue.start + 1, cue.end - 1) if content(k)]
+    if inside:
+        return inside
+    after = [k for k in range(cue.end, min(cue.scope[1], cue.end + 4)) if content(k)]
+    return after[:2]
+
+
+def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2s, scores, params: ClaimParams) -> list[Finding]:
     findings: list[Finding] = []
-    for side_cues, other_cues, doc, other, mapping, where in (
-        (tgt_cues, src_cues, tgt, src, t2s, "rendition"),
-        (src_cues, tgt_cues, src, tgt, s2t, "source"),
+    for side_cues, other_cues, doc, other, mapping, where, sc in (
+        (tgt_cues, src_cues, tgt, src, t2s, "rendition", scores[1]),
+        (src_cues, tgt_cues, src, tgt, s2t, "source", scores[0]),
     ):
         for cue in side_cues:
             if cue.category != "negator":
@@ -258,6 +317,9 @@ def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2
             claim = _mapped(cue.scope, cue, mapping, doc)
             if len(claim) < 2:
                 continue
+            head = _negated_head(doc, cue)
+            if head and max((sc.get((k, o), 0.0) for k in head for o in mapping.get(k, ())), default=0.0) < params.negated_head_sim:
+                continue  # what is negated has no clear counterpart: a paraphrase, not a flip
             linked = _cue_linked(cue, mapping)
             if any(c.category == "negator" and (_governs(c, claim) or any(c.start <= k < c.end for k in linked)) for c in other_cues):
                 continue
@@ -279,6 +341,27 @@ def _linked_between(a: tuple[int, int], b: tuple[int, int], s2t: dict[int, set[i
     return any(t in range(*b) for k in range(*a) for t in s2t.get(k, ()))
 
 
+def _day_month(d) -> tuple[int | None, int | None]:
+    return getattr(d, "month", None), getattr(d, "day", None)
+
+
+def _coordinated_days(doc: Document, sids: Sequence[int], items: list) -> set[tuple[int | None, int | None]]:
+    """(month, day) of every date of a bead side, including days coordinated with a
+    date ("9 et 10 octobre", "from April 4 to 6", "4-6 avril"): a bare day number
+    within a few tokens of a dated day shares its month."""
+    out: set[tuple[int | None, int | None]] = set()
+    for kind, item, rng in items:
+        if kind != "date" or item.month is None:
+            continue
+        out.add((item.month, item.day))
+        sentence = doc.sentences[doc.tokens[rng[0]].sentence]
+        for k in range(max(sentence.token_start, rng[0] - 4), min(sentence.token_end, rng[1] + 4)):
+            text = doc.tokens[k].text
+            if text.isdigit() and 1 <= int(text) <= 31 and not rng[0] <= k < rng[1]:
+                out.add((item.month, int(text)))
+    return out
+
+
 def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Finding]:
     """Dates and quantities that disagree, paired by alignment (or by being alone)."""
     findings: list[Finding] = []
@@ -293,6 +376,7 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
                 out.append(("date", d, (base + d.start, base + d.end)))
             for q in extract_quantities(toks, doc.lang):
                 out.append(("quantity", q, (base + q.start, base + q.end)))
+    coordinated = (_coordinated_days(src, bead.source, src_items), _coordinated_days(tgt, bead.rendition, tgt_items))
     used: set[int] = set()
     for kind, item, rng in src_items:
         # Quantities compare only in the same unit family: "18 h" (a clock time) and
@@ -317,6 +401,8 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
         used.add(j)
         if agree:
             continue
+        if kind == "date" and _day_month(item) in coordinated[1] and _day_month(t[1]) in coordinated[0]:
+            continue  # "les 9 et 10 octobre" / "October 9 and 10": paired in another order
         s_span = src.token_span(rng[0], rng[1] - 1)
         t_span = tgt.token_span(t[2][0], t[2][1] - 1)
         findings.append(
@@ -395,16 +481,22 @@ def claim_findings(
     beads: Sequence[Bead],
     links: Sequence[Link],
     notes: list[str] | None = None,
+    params: ClaimParams | None = None,
 ) -> list[Finding]:
     """All claim-level findings for aligned beads."""
+    params = params or ClaimParams()
     for doc in (src, tgt):
         if not has_lexicon(doc.lang) and notes is not None:
             notes.append(f"no cue lexicon for language {doc.lang!r}: softened/strengthened/contradicted checks are limited")
     s2t: dict[int, set[int]] = defaultdict(set)
     t2s: dict[int, set[int]] = defaultdict(set)
+    s_scores: dict[tuple[int, int], float] = {}
+    t_scores: dict[tuple[int, int], float] = {}
     for lk in links:
         s2t[lk.source].add(lk.rendition)
         t2s[lk.rendition].add(lk.source)
+        s_scores[(lk.source, lk.rendition)] = lk.score
+        t_scores[(lk.rendition, lk.source)] = lk.score
     findings: list[Finding] = []
     variants: list[str] = []
     links_by_sentence: dict[int, list[Link]] = defaultdict(list)
@@ -415,9 +507,9 @@ def claim_findings(
             continue
         src_cues = bead_cues(src, bead.source)
         tgt_cues = bead_cues(tgt, bead.rendition)
-        findings += _cue_findings(src, tgt, src_cues, tgt_cues, s2t, t2s)
-        findings += _modal_findings(src, tgt, src_cues, tgt_cues, t2s)
-        findings += _negation_findings(src, tgt, src_cues, tgt_cues, s2t, t2s)
+        findings += _cue_findings(src, tgt, src_cues, tgt_cues, s2t, t2s, (s_scores, t_scores), params)
+        findings += _modal_findings(src, tgt, src_cues, tgt_cues, t2s, params)
+        findings += _negation_findings(src, tgt, src_cues, tgt_cues, s2t, t2s, (s_scores, t_scores), params)
         findings += _fact_findings(src, tgt, bead, s2t)
         bead_links = [lk for sid in bead.source for lk in links_by_sentence.get(sid, [])]
         findings += _name_findings(src, tgt, bead_links, variants)

@@ -38,6 +38,16 @@ class TokenEvidence:
     aligned: np.ndarray
     best: np.ndarray
     extra: dict[int, str] = field(default_factory=dict)
+    # Best similarity to any word of the other side's sentences near the bead (NaN
+    # where not measured): content moved across a sentence boundary has one.
+    near: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls, n: int) -> TokenEvidence:
+        return cls(np.zeros(n, bool), np.full(n, np.nan), {}, np.full(n, np.nan))
+
+    def explained_nearby(self, k: int) -> bool:
+        return self.near is not None and not np.isnan(self.near[k]) and self.near[k] >= EXPLAINED
 
     @property
     def explained(self) -> np.ndarray:
@@ -178,10 +188,23 @@ def _finding_sort_key(f: Finding) -> tuple:
     return (s if s >= 0 else r, r, f.type)
 
 
+def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> float:
+    """Share of the content words among ``tokens`` that have a counterpart in the
+    other side's sentences near their bead."""
+    stop = stopwords(doc.lang)
+    content = [k for k in tokens if _content(doc.tokens[k], stop)]
+    if not content:
+        return 0.0
+    return sum(ev.explained_nearby(k) for k in content) / len(content)
+
+
 @dataclass(frozen=True, slots=True)
 class FindingParams:
     min_span_confidence: float = 0.55
     single_word_confidence: float = 0.8
+    nearby_span_share: float = 0.5
+    nearby_sentence_share: float = 0.7
+    min_plain_span_words: float = 3
 
     @classmethod
     def from_config(cls, section: dict) -> FindingParams:
@@ -219,7 +242,7 @@ def added_dropped(
     for bead in beads:
         if not bead.rendition:
             for sid in bead.source:
-                if _has_content(src, sid):
+                if _has_content(src, sid) and _nearby_share(src, src_ev, src.sentences[sid].token_range) < params.nearby_sentence_share:
                     toks = list(src.sentences[sid].token_range)
                     findings.append(
                         Finding(
@@ -231,7 +254,7 @@ def added_dropped(
             continue
         if not bead.source:
             for sid in bead.rendition:
-                if _has_content(tgt, sid):
+                if _has_content(tgt, sid) and _nearby_share(tgt, tgt_ev, tgt.sentences[sid].token_range) < params.nearby_sentence_share:
                     toks = list(tgt.sentences[sid].token_range)
                     findings.append(
                         Finding(
@@ -250,7 +273,14 @@ def added_dropped(
             (tgt, tgt_ev, tgt_scores, tgt_tokens, "added"),
         ):
             for cand in unaligned_spans(doc, ev, toks):
+                if _nearby_share(doc, ev, cand.content) >= params.nearby_span_share:
+                    continue  # its content is in a neighbouring sentence of the other side
                 conf = _span_confidence(scores, cand.content)
+                if len(cand.content) < params.min_plain_span_words and not _carries_name_or_number(doc, cand.content):
+                    # Two loosely linked plain words inside an aligned sentence are
+                    # mostly an idiom rendered freely ("premier coup de pioche" /
+                    # "work gets under way"), not missing content.
+                    continue
                 if len(cand.content) == 1:
                     # One stray word is usually an alignment miss; only a name or a
                     # number that nothing on the other side resembles is worth a finding.
@@ -313,6 +343,11 @@ def _inside(a: Span | None, b: Span | None) -> bool:
     return a is not None and b is not None and b.start <= a.start and a.end <= b.end
 
 
+# Claim findings that explain any added/dropped span they touch: a changed number, a
+# hedge or attribution gained or lost ("semble-t-il", "Officials believe").
+_EXPLAINING = frozenset({"changed", "softened", "strengthened"})
+
+
 def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
     """Claim findings win over the added/dropped span they explain: "Kridel wrote" is
     an attribution (softened), not an added span. Duplicate claims are dropped."""
@@ -339,7 +374,7 @@ def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]
             # Only claims starting at most `longest` characters before this span can
             # reach it.
             near = ordered[bisect.bisect_left(starts, mine.start - longest) : bisect.bisect_left(starts, mine.end)]
-            if any(_inside(mine, getattr(c, side)) or (_overlap(mine, getattr(c, side)) and c.type == "changed") for c in near):
+            if any(_inside(mine, getattr(c, side)) or (_overlap(mine, getattr(c, side)) and c.type in _EXPLAINING) for c in near):
                 continue
         out.append(f)
     return out

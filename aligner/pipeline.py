@@ -221,8 +221,8 @@ def align_documents(
         src_shift = mean_vector(e.pieces for e in src_emb) if center else None
         tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
         links: list[Link] = []
-        src_ev = TokenEvidence(np.zeros(len(src.tokens), bool), np.full(len(src.tokens), np.nan))
-        tgt_ev = TokenEvidence(np.zeros(len(tgt.tokens), bool), np.full(len(tgt.tokens), np.nan))
+        src_ev = TokenEvidence.empty(len(src.tokens))
+        tgt_ev = TokenEvidence.empty(len(tgt.tokens))
         for bead in beads:
             if not bead.source or not bead.rendition:
                 continue
@@ -239,7 +239,53 @@ def align_documents(
             for sid in bead.rendition:
                 for k in tgt.sentences[sid].token_range:
                     tgt_ev.best[k] = wa.tgt_best.get(k, 0.0)
+        window = int(config.get("findings", {}).get("nearby_window", 2))
+        nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
     return beads, links, src_ev, tgt_ev
+
+
+def _bead_neighbours(beads: Sequence[Bead], window: int) -> list[tuple[list[int], list[int]]]:
+    """For each bead, the sentences of each side within ``window`` beads of it, so
+    content merged into a neighbouring sentence or split off into one is found."""
+    out = []
+    for i in range(len(beads)):
+        lo, hi = max(0, i - window), min(len(beads), i + window + 1)
+        out.append(
+            (sorted({s for b in beads[lo:hi] for s in b.source}), sorted({r for b in beads[lo:hi] for r in b.rendition}))
+        )
+    return out
+
+
+def nearby_evidence(
+    src: Document,
+    tgt: Document,
+    src_emb: Sequence[EmbeddedSentence],
+    tgt_emb: Sequence[EmbeddedSentence],
+    beads: Sequence[Bead],
+    window: int,
+    src_ev: TokenEvidence,
+    tgt_ev: TokenEvidence,
+    src_shift: np.ndarray | None,
+    tgt_shift: np.ndarray | None,
+) -> None:
+    """Best similarity of each word to any word of the other side's nearby sentences
+    (``TokenEvidence.near``). Sentence beads are monotone and can cut a claim that a
+    rendition moved into the next sentence; word evidence across that cut keeps such
+    content from being reported as dropped here and added there."""
+    for bead, (near_s, near_t) in zip(beads, _bead_neighbours(beads, window), strict=True):
+        for sids, other, ev, mine_doc, mine_emb, other_doc, other_emb, shifts in (
+            (bead.source, near_t, src_ev, src, src_emb, tgt, tgt_emb, (src_shift, tgt_shift)),
+            (bead.rendition, near_s, tgt_ev, tgt, tgt_emb, src, src_emb, (tgt_shift, src_shift)),
+        ):
+            if not sids or not other:
+                continue
+            mine = _bead_side(mine_doc, mine_emb, sids)
+            theirs = _bead_side(other_doc, other_emb, other)
+            if not len(mine.word) or not len(theirs.word):
+                continue
+            wa = align_words(mine, theirs, method="argmax", token_type="word", src_shift=shifts[0], tgt_shift=shifts[1])
+            for k, v in wa.src_best.items():
+                ev.near[k] = v if np.isnan(ev.near[k]) else max(ev.near[k], v)
 
 
 def compare_documents(
@@ -305,9 +351,9 @@ def compare_documents(
                 f"source and {tgt_cov:.0%} of the rendition have a counterpart; no findings listed"
             )
         else:
-            from .claims import claim_findings
+            from .claims import ClaimParams, claim_findings
 
-            claims = claim_findings(src, tgt, beads, links, notes)
+            claims = claim_findings(src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})))
             spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
             findings = merge_findings(claims, spans)
             note = ""

@@ -29,6 +29,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .opposites import are_opposed, concepts_of
+
 __all__ = [
     "ConditionalRule",
     "Cue",
@@ -37,7 +39,9 @@ __all__ = [
     "Ending",
     "antonyms_of",
     "are_antonyms",
+    "are_opposed",
     "clause_of",
+    "concepts_of",
     "cues_dir",
     "find_cues",
     "has_lexicon",
@@ -57,13 +61,14 @@ _ELISION = re.compile(r"^(l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|quelqu|p
 _EDGE_PUNCT = ",;:!?()«»\"“”"
 # A gap never runs across these: "ne" in one clause, "pas" in the next, is no negation.
 _GAP_BLOCKERS = frozenset({",", ";", ":", ".", "!", "?", "(", ")", "«", "»", '"', "“", "”", "—", "–"})
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|ce|je|tu|nous|vous)$")
-_RESERVED_SECTIONS = frozenset({"meta", "antonyms", "aliases"})
+_RESERVED_SECTIONS = frozenset({"meta", "antonyms", "aliases", "clauses"})
 _CATEGORY_KEYS = frozenset(
     {
         "entries", "strength", "inflect", "gap", "exclude", "extend_left", "endings",
         "perfect_auxiliaries", "participle_endings", "skip", "not_participles",
-        "perfect_cue", "reach", "description",
+        "perfect_cue", "reach", "description", "prefixes",
     }
 )
 # "cue" is matched and names the entry; "lemma" only names it ("state" must not match
@@ -163,6 +168,7 @@ class CueLexicon:
     index: Mapping[str, tuple[tuple[CueEntry, Pattern], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    prefixes: tuple[Ending, ...] = ()  # "نمی‌کند": a cue recognised by how a word starts
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -173,15 +179,43 @@ class CueLexicon:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.entries or self.endings or self.conditional)
+        return not (self.entries or self.endings or self.conditional or self.prefixes)
 
 
 # -------------------------------------------------------------------------- loading
 
 
-def _entry_tokens(chunk: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _elision_re() -> re.Pattern[str]:
+    """Elided prefixes of every language pack (French « l' », Italian « dell' »)."""
+    from .config import known_languages, language_resources
+
+    prefixes = {_norm(e).rstrip("'") for code in known_languages() for e in language_resources(code).get("elisions", [])}
+    if not prefixes:
+        return _ELISION
+    alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    return re.compile(rf"^({alternatives})'(.+)$")
+
+
+def _segmented(chunk: str, lang: str) -> list[str] | None:
+    """Words of an unspaced chunk (Chinese) cut by the language's segmenter, as the
+    text is; None when the language has none or the chunk needs none."""
+    from .config import language_resources
+
+    if not lang or language_resources(lang).get("segmenter") is None or not _HAN.search(chunk):
+        return None
+    from .segmentation import tokenize
+
+    return [_norm(t.text) for t in tokenize(chunk, 0, len(chunk), lang)]
+
+
+def _entry_tokens(chunk: str, lang: str = "") -> list[str]:
     """Tokenise one whitespace-free chunk of a lexicon phrase the way the segmenter
-    tokenises text: edge punctuation and French elisions become their own tokens."""
+    tokenises text: edge punctuation and elisions become their own tokens, and an
+    unspaced chunk is cut by the language's word segmenter."""
+    words = _segmented(chunk, lang)
+    if words is not None:
+        return words
     s = _norm(chunk)
     lead: list[str] = []
     trail: list[str] = []
@@ -191,12 +225,12 @@ def _entry_tokens(chunk: str) -> list[str]:
     while len(s) > 1 and s[-1] in _EDGE_PUNCT:
         trail.insert(0, s[-1])
         s = s[:-1]
-    m = _ELISION.match(s)
+    m = _elision_re().match(s)
     core = [m.group(1) + "'", m.group(2)] if m and s != "n't" else [s]
     return lead + core + trail
 
 
-def _pattern(text: str, where: str) -> Pattern:
+def _pattern(text: str, where: str, lang: str = "") -> Pattern:
     slots: list[Slot] = []
     for chunk in text.split():
         if chunk in _GAP_MARKS:
@@ -206,17 +240,19 @@ def _pattern(text: str, where: str) -> Pattern:
             continue
         alternatives = chunk.split("|")
         if len(alternatives) == 1:
-            slots.extend(frozenset({t}) for t in _entry_tokens(chunk))
+            slots.extend(frozenset({t}) for t in _entry_tokens(chunk, lang))
             continue
         options: set[str] = set()
         for alt in alternatives:
-            toks = _entry_tokens(alt)
+            toks = _entry_tokens(alt, lang) if not alt.endswith("*") else [_norm(alt)]
             if len(toks) != 1:
                 raise ValueError(f"{where}: each '|' alternative must be one token: {alt!r} in {text!r}")
             options.add(toks[0])
         slots.append(frozenset(options))
     if not slots or slots[-1] is None:
         raise ValueError(f"{where}: empty entry or trailing gap: {text!r}")
+    if any(t.endswith("*") for t in slots[0] or ()):
+        raise ValueError(f"{where}: a prefix 'stem*' may not be the first word: {text!r}")
     return tuple(slots)
 
 
@@ -256,6 +292,8 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
     meta = data.get("meta", {})
     rules: Mapping[str, Sequence[str]] = meta.get("inflection", {})
     default_gap = int(meta.get("max_gap", 4))
+    proclitics = tuple(_norm(p) for p in meta.get("proclitics", []))
+    prefixes: list[Ending] = []
     entries: list[CueEntry] = []
     endings: list[Ending] = []
     excludes: dict[str, tuple[Pattern, ...]] = {}
@@ -282,7 +320,7 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
             texts = _forms_of(
                 spec.get("cue"), spec.get("forms", []), bool(spec.get("inflect", default_inflect)), rules
             )
-            patterns = tuple(dict.fromkeys(_pattern(t, where) for t in texts))
+            patterns = tuple(dict.fromkeys(_with_proclitics((_pattern(t, where, lang) for t in texts), proclitics)))
             strength = _strength(spec["strength"], where) if "strength" in spec else default_strength
             name = _canonical(spec.get("cue") or spec["lemma"])
             entries.append(CueEntry(category, name, strength, patterns, int(spec.get("gap", gap))))
@@ -298,8 +336,20 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
                     int(spec.get("min_length", len(ending) + 3)),
                 )
             )
+        for item in table.get("prefixes", []):
+            spec = {"prefix": item} if isinstance(item, str) else dict(item)
+            prefix = _norm(spec["prefix"])
+            prefixes.append(
+                Ending(
+                    category,
+                    prefix,
+                    spec.get("cue", prefix + "-"),
+                    _strength(spec.get("strength", default_strength), where),
+                    int(spec.get("min_length", len(prefix) + 3)),
+                )
+            )
         if table.get("exclude"):
-            excludes[category] = tuple(_pattern(t, where) for t in table["exclude"])
+            excludes[category] = tuple(_pattern(t, where, lang) for t in table["exclude"])
         if table.get("extend_left"):
             extend_left[category] = frozenset(_norm(t) for t in table["extend_left"])
         if table.get("perfect_auxiliaries"):
@@ -330,7 +380,20 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
         extend_left=MappingProxyType(extend_left),
         antonyms=antonyms,
         index=MappingProxyType({k: tuple(v) for k, v in index.items()}),
+        prefixes=tuple(prefixes),
     )
+
+
+def _with_proclitics(patterns: Iterable[Pattern], proclitics: Sequence[str]) -> list[Pattern]:
+    """Each pattern, and each again with a proclitic written on its first word
+    (Arabic وقال = و + قال): ``[meta] proclitics``."""
+    out: list[Pattern] = []
+    for pattern in patterns:
+        out.append(pattern)
+        first = pattern[0]
+        if proclitics and first is not None:
+            out.append((frozenset(p + t for p in proclitics for t in first), *pattern[1:]))
+    return out
 
 
 def _antonyms(table: Mapping[str, Any], rules: Mapping[str, Sequence[str]]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
@@ -374,7 +437,10 @@ def has_lexicon(lang: str) -> bool:
 
 
 def _slot_ok(slot: frozenset[str], tok: str) -> bool:
-    return tok in slot or (_NUM in slot and any(c.isdigit() for c in tok))
+    if tok in slot or (_NUM in slot and any(c.isdigit() for c in tok)):
+        return True
+    # "stem*" (not in a first slot) matches any word starting so: Arabic « قد ي* »
+    return any(s.endswith("*") and len(s) > 1 and tok.startswith(s[:-1]) and len(tok) >= len(s) for s in slot)
 
 
 def _match(pattern: Pattern, norm: Sequence[str], i: int, gap: int) -> Parts | None:
@@ -495,6 +561,9 @@ def find_cues(tokens: Sequence[str], lang: str, categories: Iterable[str] | None
             for end in lex.endings:
                 if stem.endswith(end.ending) and len(stem) >= end.min_length:
                     cands.append(_Candidate(end.category, end.cue, end.strength, ((i, i + 1),)))
+        for pre in lex.prefixes:
+            if tok.startswith(pre.ending) and len(tok) >= pre.min_length:
+                cands.append(_Candidate(pre.category, pre.cue, pre.strength, ((i, i + 1),)))
         if lex.conditional is not None:
             cand = _conditional_at(lex.conditional, tokens, norm, i)
             if cand is not None:
@@ -563,48 +632,53 @@ def are_antonyms(a: str, b: str, lang: str) -> bool:
 
 # --------------------------------------------------------------------------- clauses
 
-_HARD_BOUNDARIES = frozenset({";", ":", ".", "!", "?", "(", ")", "[", "]", "—", "–", "…", "..."})
-_AFTER_COMMA = frozenset(
-    {
-        "and", "but", "or", "yet", "while", "whereas", "although", "though", "because",
-        "since", "which", "who", "whom", "whose", "where", "when", "if", "unless",
-        "et", "mais", "ou", "donc", "car", "qui", "que", "qu'", "dont", "où", "lorsque",
-        "lorsqu'", "quand", "puisque", "puisqu'", "tandis", "alors", "si", "afin", "parce",
-    }
-)
-_COMPLEMENTISERS = frozenset({"that", "whether", "que", "qu'"})
-# Multi-word conjunctions start their clause at their first word.
-_MULTI_CONJ = frozenset(
-    {
-        ("parce", "que"), ("parce", "qu'"), ("alors", "que"), ("alors", "qu'"), ("bien", "que"),
-        ("bien", "qu'"), ("tandis", "que"), ("tandis", "qu'"), ("afin", "que"), ("afin", "qu'"),
-        ("pour", "que"), ("pour", "qu'"), ("so", "that"), ("now", "that"), ("pendant", "que"),
-        ("avant", "que"), ("sans", "que"), ("dès", "que"), ("même", "si"), ("even", "though"),
-        ("even", "if"),
-    }
-)
-# "que"/"that" after these is a comparison or a demonstrative, not a new clause.
-_NOT_CLAUSE_BEFORE = frozenset(
-    {
-        "ainsi", "plus", "moins", "autre", "autant", "aussi", "même", "tel", "telle", "tels",
-        "telles", "in", "of", "at", "with", "for", "on", "by", "from", "all", "like", "than",
-        "after", "before", "about", "to", "into", "and", "ne", "n'",
-    }
-)
+_HARD_BOUNDARIES = frozenset({";", ":", ".", "!", "?", "(", ")", "[", "]", "—", "–", "…", "...", "；", "：", "。", "！", "？", "؟", "؛"})
+_COMMAS = frozenset({",", "，", "،", "、"})
+
+
+@dataclass(frozen=True)
+class _ClauseWords:
+    """Clause words of every cue file together (``[clauses]``): a clause boundary is
+    a property of the sentence's words whatever their language."""
+
+    after_comma: frozenset[str]
+    complementisers: frozenset[str]
+    multi: frozenset[tuple[str, str]]
+    not_before: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _clause_words() -> _ClauseWords:
+    after: set[str] = set()
+    comps: set[str] = set()
+    multi: set[tuple[str, str]] = set()
+    not_before: set[str] = set()
+    for path in sorted(cues_dir().glob("*.toml")):
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("clauses", {})
+        after.update(_norm(w) for w in table.get("after_comma", []))
+        comps.update(_norm(w) for w in table.get("complementisers", []))
+        for phrase in table.get("conjunctions", []):
+            toks = [t for chunk in phrase.split() for t in _entry_tokens(chunk)]
+            if len(toks) == 2:
+                multi.add((toks[0], toks[1]))
+        not_before.update(_norm(w) for w in table.get("not_before_complementiser", []))
+    return _ClauseWords(frozenset(after), frozenset(comps), frozenset(multi), frozenset(not_before))
 
 
 def _clause_starts(norm: Sequence[str]) -> tuple[set[int], set[int]]:
     """(indices that start a clause, boundary tokens that belong to no clause)."""
+    words = _clause_words()
     starts: set[int] = {0}
     breaks: set[int] = set()
     n = len(norm)
     for k, tok in enumerate(norm):
-        if tok in _HARD_BOUNDARIES or (tok == "," and k + 1 < n and norm[k + 1] in _AFTER_COMMA):
+        if tok in _HARD_BOUNDARIES or (tok in _COMMAS and k + 1 < n and norm[k + 1] in words.after_comma):
             breaks.add(k)
             starts.add(k + 1)
-        elif k > 0 and (norm[k - 1], tok) in _MULTI_CONJ:
+        elif k > 0 and (norm[k - 1], tok) in words.multi:
             starts.add(k - 1)
-        elif tok in _COMPLEMENTISERS and k > 0 and norm[k - 1] not in _NOT_CLAUSE_BEFORE:
+        elif tok in words.complementisers and k > 0 and norm[k - 1] not in words.not_before:
             starts.add(k)
     return starts, breaks
 
@@ -647,15 +721,16 @@ def scope_of(tokens: Sequence[str], cue: Cue) -> tuple[int, int]:
     if cue.category not in _GOVERNING:
         return start, end
     n = len(tokens)
+    comps = _clause_words().complementisers
     while end < n:
         tok = norm[end]
-        if tok in _COMPLEMENTISERS or (tok == ":" and cue.category == "attribution"):
+        if tok in comps or (tok == ":" and cue.category == "attribution"):
             nxt = end + 1 if tok == ":" else end
             if nxt >= n:
                 break
             end = clause_of(tokens, nxt)[1]
             continue
-        if tok == "," and end + 1 < n and norm[end + 1] in ("and", "et") and end + 2 < n and norm[end + 2] in _COMPLEMENTISERS:
+        if tok in _COMMAS and end + 1 < n and norm[end + 1] in _clause_words().after_comma and end + 2 < n and norm[end + 2] in comps:
             end = clause_of(tokens, end + 2)[1]  # "said that A, and that B"
             continue
         break

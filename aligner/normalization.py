@@ -37,6 +37,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from .locale_data import (
+    NumberWords,
+    comma_decimal,
+    date_names,
+    digit_table,
+    number_words,
+    quantity_words,
+)
+
 QuantityKind = Literal["number", "percent", "money", "measure", "ordinal", "year"]
 
 __all__ = [
@@ -60,10 +69,6 @@ __all__ = [
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})
 _GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
 _GROUP_CHARS = _GROUP_SPACES + "'"
-_COMMA_DECIMAL_LANGS = frozenset(
-    {"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "cs", "sk", "sv", "da", "no", "nb", "fi",
-     "tr", "ro", "hu", "el", "bg", "uk", "hr", "sl", "sr", "ca", "id", "vi"}
-)
 
 
 def _base_lang(lang: str) -> str:
@@ -72,7 +77,7 @@ def _base_lang(lang: str) -> str:
 
 def _norm(tok: str) -> str:
     """The comparison form of a token; NFC so that a decomposed é equals é."""
-    return unicodedata.normalize("NFC", tok).translate(_APOSTROPHES).lower()
+    return unicodedata.normalize("NFC", tok).translate(_APOSTROPHES).translate(digit_table()).lower()
 
 
 def _join(tokens: Sequence[str]) -> str:
@@ -99,11 +104,6 @@ class Numeral:
     words: bool = False
 
 
-_DIGIT_ORD = {
-    "en": re.compile(r"^(\d+)(st|nd|rd|th)$"),
-    "fr": re.compile(r"^(\d+)(er|re|ère|ere|e|è|ème|eme|nd|nde|de)$"),
-}
-_ANY_DIGIT_ORD = re.compile(r"^(\d+)(st|nd|rd|th|er|re|ère|ere|e|è|ème|eme|nde)$")
 _SUPERSCRIPTS = str.maketrans({"ᵉ": "e", "ʳ": "r", "ᵈ": "d", "ˢ": "s", "ᵗ": "t", "ʰ": "h", "ⁿ": "n"})
 
 
@@ -154,7 +154,7 @@ def _parse_digits(text: str, lang: str) -> tuple[float, float | None] | None:
     if len(frac) != 3 or not whole or len(whole) > 3 or whole.startswith("0"):
         return sign * decimal, None
     thousands = float(whole + frac)
-    locale_decimal = "," if _base_lang(lang) in _COMMA_DECIMAL_LANGS else "."
+    locale_decimal = "," if comma_decimal(lang) else "."
     if sep != locale_decimal:
         return sign * thousands, None
     if frac.endswith("0"):
@@ -162,71 +162,17 @@ def _parse_digits(text: str, lang: str) -> tuple[float, float | None] | None:
     return sign * decimal, sign * thousands
 
 
-# Number words. Values below 100 add; "hundred"/"cent" multiply the small part;
-# scale words close a group.
-_EN_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}
-_FR_SMALL = {
-    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
-    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
-    "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
-    "octante": 80, "nonante": 90,
-}
-_EN_HUNDRED = frozenset({"hundred"})
-_FR_HUNDRED = frozenset({"cent", "cents"})
-_EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-# French "billion" is 10^12 (the long scale); "milliard" is the English billion.
-_FR_SCALES = {
-    "mille": 1e3, "mil": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9,
-    "milliards": 1e9, "billion": 1e12, "billions": 1e12,
-}
-_PLURAL_SCALES = frozenset({"millions", "milliards", "billions", "cents"})
-_DOZEN = frozenset({"dozen", "douzaine"})
-_EN_ORD_IRREGULAR = {
-    "first": "one", "second": "two", "third": "three", "fifth": "five", "eighth": "eight",
-    "ninth": "nine", "twelfth": "twelve",
-}
-_FR_ORD_IRREGULAR = {
-    "premier": "un", "première": "un", "premiers": "un", "premières": "un", "unième": "un",
-    "second": "deux", "seconde": "deux", "cinquième": "cinq", "neuvième": "neuf",
-}
-
-
-def _tables(lang: str) -> tuple[dict[str, int], frozenset[str], dict[str, float]]:
-    base = _base_lang(lang)
-    if base == "fr":
-        return _FR_SMALL, _FR_HUNDRED, _FR_SCALES
-    if base == "en":
-        return _EN_SMALL, _EN_HUNDRED, _EN_SCALES
-    return {**_FR_SMALL, **_EN_SMALL}, _EN_HUNDRED | _FR_HUNDRED, {**_FR_SCALES, **_EN_SCALES}
-
-
-def _ordinal_base(word: str, lang: str) -> str | None:
+def _ordinal_base(word: str, nw: NumberWords) -> str | None:
     """The cardinal word behind an ordinal word ("twentieth" -> "twenty")."""
-    small, hundred, scales = _tables(lang)
-    known = set(small) | hundred | set(scales)
-    base = _base_lang(lang)
-    if base != "fr":
-        if word in _EN_ORD_IRREGULAR:
-            return _EN_ORD_IRREGULAR[word]
-        if word.endswith("ieth") and word[:-4] + "y" in known:
-            return word[:-4] + "y"
-        if word.endswith("th") and word[:-2] in known:
-            return word[:-2]
-    if base != "en":
-        if word in _FR_ORD_IRREGULAR:
-            return _FR_ORD_IRREGULAR[word]
-        if word.endswith("ième"):
-            stem = word[:-4]
-            for cand in (stem, stem + "e", stem + "s"):
-                if cand in known:
-                    return cand
+    if word in nw.ordinals:
+        return nw.ordinals[word]
+    known = nw.known
+    for suffix, replacements in nw.ordinal_suffixes:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            stem = word[: len(word) - len(suffix)]
+            for repl in replacements:
+                if stem + repl in known:
+                    return stem + repl
     return None
 
 
@@ -235,8 +181,9 @@ def _parse_words(words: Sequence[str], lang: str) -> list[tuple[int, float, bool
 
     The grammar is strict on purpose ("two three" is not 5, "twenty ten" is not 30):
     a wrong number is worse than a missed one, because it becomes a false "changed"."""
-    small, hundred, scales = _tables(lang)
-    fr = _base_lang(lang) == "fr"
+    nw = number_words(lang)
+    small, hundred, scales = nw.small, nw.hundred, nw.scales
+    vig = nw.vigesimal
     results: list[tuple[int, float, bool]] = []
     total = 0.0
     group_h = 0  # hundreds of the current group
@@ -250,23 +197,23 @@ def _parse_words(words: Sequence[str], lang: str) -> list[tuple[int, float, bool
         w = words[k]
         ordinal = False
         base = w
-        if w not in small and w not in hundred and w not in scales and w not in _DOZEN:
-            ob = _ordinal_base(w, lang)
+        if w not in small and w not in hundred and w not in scales and w not in nw.dozen:
+            ob = _ordinal_base(w, nw)
             if ob is not None:
                 base, ordinal = ob, True
         if base in small:
             v = small[base]
-            if fr and base in ("vingt", "vingts") and sub == 4 and last_add == 4:
+            if vig and v == 20 and sub == 4 and last_add == 4:
                 sub, last_add = 80, 20
             else:
-                if last_add is not None and not _may_follow(last_add, sub, v, fr):
+                if last_add is not None and not _may_follow(last_add, sub, v, vig):
                     break
-                if base in ("vingts",) and not (sub == 4 and last_add == 4):
+                if vig and v == 20 and base in nw.plural_scales and not (sub == 4 and last_add == 4):
                     break
                 sub += v
                 last_add = v
         elif base in hundred:
-            if group_h or sub >= 10 or (base == "cents" and sub < 2):
+            if group_h or sub >= 10 or (base in nw.plural_scales and sub < 2):
                 break
             group_h = (sub or 1) * 100
             sub, last_add = 0, None
@@ -275,33 +222,39 @@ def _parse_words(words: Sequence[str], lang: str) -> list[tuple[int, float, bool
             group = group_h + sub
             if last_scale is not None and scale >= last_scale:
                 break
-            if base in _PLURAL_SCALES and group < 2:
+            if base in nw.plural_scales and group < 2:
                 break
             total += (group or 1) * scale
             group_h, sub, last_add, last_scale = 0, 0, None, scale
-        elif base in _DOZEN and not ordinal:
+        elif base in nw.dozen and not ordinal:
             if group_h or sub > 9 or last_scale is not None:
                 break
             sub, last_add = (sub or 1) * 12, 12
             seen = True
             results.append((k + 1, total + group_h + sub, False))
             break
-        elif w in ("a", "an") and k == 0 and not fr:
+        elif w in nw.articles and k == 0:
             nxt = words[k + 1] if k + 1 < n else ""
-            if nxt in hundred or nxt in scales or nxt in _DOZEN:
+            if nxt in hundred or nxt in scales or nxt in nw.dozen:
                 sub, last_add = 1, 1
                 k += 1
                 continue
             break
-        elif w == "and" and not fr and (group_h or last_scale) and sub == 0:
+        elif w == nw.and_word and nw.and_after == "hundreds" and (group_h or last_scale) and sub == 0:
             nxt = words[k + 1] if k + 1 < n else ""
-            if nxt in small or _ordinal_base(nxt, lang) in small:
+            if nxt in small or _ordinal_base(nxt, nw) in small:
                 k += 1
                 continue
             break
-        elif w == "et" and fr and last_add is not None and last_add in (20, 30, 40, 50, 60) and sub % 10 == 0:
+        elif (
+            w == nw.and_word
+            and nw.and_after == "tens"
+            and last_add is not None
+            and (last_add in (20, 30, 40, 50, 60) if vig else last_add >= 20)
+            and sub % 10 == 0
+        ):
             nxt = words[k + 1] if k + 1 < n else ""
-            if nxt in ("un", "une", "onze", "unième", "onzième"):
+            if nxt in nw.and_units:
                 k += 1
                 continue
             break
@@ -315,44 +268,125 @@ def _parse_words(words: Sequence[str], lang: str) -> list[tuple[int, float, bool
     return results if seen else []
 
 
-def _may_follow(prev: int, sub: int, v: int, fr: bool) -> bool:
-    """Whether additive word ``v`` may follow ``prev``: units after tens; in French
-    also 10-19 after soixante / quatre-vingt (soixante-douze) and 7-9 after dix."""
+def _may_follow(prev: int, sub: int, v: int, vigesimal: bool) -> bool:
+    """Whether additive word ``v`` may follow ``prev``: units after tens; when counting
+    by twenties also 10-19 after 60 / 4x20 (soixante-douze) and 7-9 after ten."""
     if prev >= 20 and prev % 10 == 0:
         if 1 <= v <= 9:
             return True
-        return fr and (prev == 60 or (prev == 20 and sub == 80)) and 10 <= v <= 19
-    return fr and prev == 10 and 7 <= v <= 9
+        return vigesimal and (prev == 60 or (prev == 20 and sub == 80)) and 10 <= v <= 19
+    return vigesimal and prev == 10 and 7 <= v <= 9
+
+
+def _parse_cjk(raw: str, nw: NumberWords) -> float | None:
+    """A number written in a multiplicative system without spaces: 十二万 = 120000,
+    三点五 = 3.5, 1350万 = 13500000, 8.6亿 = 860000000 (digits may lead)."""
+    if not nw.cjk_magnitudes or not raw:
+        return None
+    head = re.match(r"^\d+(?:\.\d+)?", raw)
+    rest = raw[head.end():] if head else raw
+    if head and not rest:
+        return None
+    if not rest or any(c not in nw.cjk_digits and c not in nw.cjk_units and c not in nw.cjk_magnitudes and c != nw.cjk_decimal for c in rest):
+        return None
+    if head:
+        if any(c not in nw.cjk_magnitudes for c in rest):
+            return None
+        value = float(head.group())
+        for c in rest:
+            value *= nw.cjk_magnitudes[c]
+        return value
+    if nw.cjk_decimal and nw.cjk_decimal in rest:
+        whole, _, frac = rest.partition(nw.cjk_decimal)
+        if not frac or any(c not in nw.cjk_digits for c in frac):
+            return None
+        w = _parse_cjk_int(whole, nw) if whole else 0.0
+        if w is None:
+            return None
+        return w + float("0." + "".join(str(nw.cjk_digits[c]) for c in frac))
+    return _parse_cjk_int(rest, nw)
+
+
+def _parse_cjk_int(text: str, nw: NumberWords) -> float | None:
+    """十 百 千 multiply the digit before them; 万 亿 multiply the whole section before
+    them, or everything so far when larger than any earlier magnitude (一亿二千万)."""
+    total = 0.0
+    section = 0.0
+    digit: int | None = None
+    last_mag: float | None = None
+    for c in text:
+        if c in nw.cjk_digits:
+            if digit is not None and digit != 0:
+                return None  # "三四" is not a number
+            digit = nw.cjk_digits[c]
+        elif c in nw.cjk_units:
+            section += (digit if digit is not None else 1) * nw.cjk_units[c]
+            digit = None
+        elif c in nw.cjk_magnitudes:
+            mag = nw.cjk_magnitudes[c]
+            section += digit or 0
+            if last_mag is None or mag > last_mag:
+                total = (total + section) * mag
+                last_mag = mag
+            else:
+                total += section * mag
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
 
 
 def _split_number_words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s\-]+", _norm(text)) if w]
 
 
+def _ordinal_digits(raw: str, lang: str) -> float | None:
+    """"3rd", « 3e », "5." (German ordinal dot): the rank, else None."""
+    nw = number_words(lang)
+    m = re.match(r"^(\d+)(\D+)$", raw)
+    if m and m.group(2) in nw.digit_ordinal_suffixes:
+        return float(m.group(1))
+    if nw.ordinal_dot and re.fullmatch(r"\d{1,3}\.", raw):
+        return float(raw[:-1])
+    return None
+
+
+def _multiplier(words: Sequence[str], lang: str) -> float | None:
+    """The factor of a magnitude word after digits: a scale word of the language
+    ("million", « milliards », "mil millones" as two words) or an abbreviation of
+    any pack ("bn", "Mrd.", "тыс.", "млн")."""
+    key = " ".join(words)
+    scales = number_words(lang).scales
+    if key in scales:
+        return scales[key]
+    return quantity_words().multipliers.get(key.rstrip(".")) if len(words) == 1 else None
+
+
 def parse_numeral(text: str, lang: str) -> Numeral | None:
-    """Digits in either locale convention, number words, or ordinals, as a :class:`Numeral`.
+    """Digits in either locale convention (native digits too), number words,
+    ordinals, or a multiplicative numeral (十二万), as a :class:`Numeral`.
 
     ``text`` may hold several words ("vingt et un", "two hundred thousand") and a
-    trailing scale word after digits ("1,5 million")."""
+    trailing scale word after digits ("1,5 million", "2,4 Mrd.", "mil millones")."""
     raw = _norm(text).translate(_SUPERSCRIPTS).strip()
     if not raw:
         return None
-    base = _base_lang(lang)
-    ord_re = _DIGIT_ORD.get(base, _ANY_DIGIT_ORD)
-    m = ord_re.match(raw)
-    if m:
-        return Numeral(float(m.group(1)), ordinal=True)
+    rank = _ordinal_digits(raw, lang)
+    if rank is not None:
+        return Numeral(rank, ordinal=True)
     digits = _parse_digits(raw, lang)
     if digits is not None:
         return Numeral(digits[0], alt=digits[1])
+    cjk = _parse_cjk(raw, number_words(lang))
+    if cjk is not None:
+        return Numeral(cjk, words=not raw[:1].isdigit())
     parts = raw.split()
-    _, _, scales = _tables(lang)
     for cut in range(len(parts) - 1, 0, -1):  # "1,5 million", "10 000 milliards"
         head, tail = " ".join(parts[:cut]), parts[cut:]
-        if len(tail) == 1 and tail[0] in {**scales, **_MULT_ABBREV}:
+        mult = _multiplier(tail, lang) if len(tail) <= 2 else None
+        if mult:
             d = _parse_digits(head, lang)
             if d is not None:
-                mult = scales.get(tail[0]) or _MULT_ABBREV[tail[0]]
                 return Numeral(d[0] * mult, alt=None if d[1] is None else d[1] * mult)
     words = _split_number_words(raw)
     parsed = _parse_words(words, lang)
@@ -389,60 +423,25 @@ class Quantity:
     qualifier: str | None = None
 
 
-_MULT_ABBREV = {"bn": 1e9, "mn": 1e6, "mln": 1e6, "mds": 1e9, "md": 1e9, "k": 1e3}
-_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
-_CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "$": "USD", "€": "EUR",
-    "£": "GBP", "usd": "USD", "eur": "EUR", "gbp": "GBP", "sterling": "GBP",
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "₺": "TRY", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+# Canonical unit symbol -> (dimension, factor to the dimension's base unit). The
+# words for each unit, in every language, are in the packs' [quantities] units.
+_CANON_UNITS: dict[str, tuple[str, float]] = {
+    "km": ("length", 1000.0), "m": ("length", 1.0), "cm": ("length", 0.01), "mm": ("length", 0.001),
+    "mi": ("length", 1609.344), "kg": ("mass", 1.0), "g": ("mass", 0.001), "t": ("mass", 1000.0),
+    "km2": ("area", 1e6), "ha": ("area", 1e4), "l": ("volume", 1.0),
+    "yr": ("time", 365.25 * 86400), "month": ("time", 30.44 * 86400), "wk": ("time", 7 * 86400),
+    "d": ("time", 86400.0), "h": ("time", 3600.0), "min": ("time", 60.0),
 }
-# unit -> (canonical unit, dimension, factor to the dimension's base unit)
-_UNITS: dict[str, tuple[str, str, float]] = {}
-for _names, _canon, _dim, _factor in (
-    (("km", "kms", "kilomètre", "kilomètres", "kilometre", "kilometres", "kilometer", "kilometers"), "km", "length", 1000.0),
-    (("m", "mètre", "mètres", "metre", "metres", "meter", "meters"), "m", "length", 1.0),
-    (("cm", "centimètre", "centimètres", "centimetre", "centimetres", "centimeter", "centimeters"), "cm", "length", 0.01),
-    (("mm", "millimètre", "millimètres", "millimetre", "millimetres", "millimeter", "millimeters"), "mm", "length", 0.001),
-    (("mi", "mile", "miles"), "mi", "length", 1609.344),
-    (("kg", "kilo", "kilos", "kilogramme", "kilogrammes", "kilogram", "kilograms"), "kg", "mass", 1.0),
-    (("g", "gramme", "grammes", "gram", "grams"), "g", "mass", 0.001),
-    (("tonne", "tonnes", "ton", "tons"), "t", "mass", 1000.0),
-    (("km2", "km²"), "km2", "area", 1e6),
-    (("ha", "hectare", "hectares"), "ha", "area", 1e4),
-    (("l", "litre", "litres", "liter", "liters"), "l", "volume", 1.0),
-    (("an", "ans", "année", "années", "year", "years"), "yr", "time", 365.25 * 86400),
-    (("mois", "month", "months"), "month", "time", 30.44 * 86400),
-    (("semaine", "semaines", "week", "weeks"), "wk", "time", 7 * 86400),
-    (("jour", "jours", "journée", "journées", "day", "days"), "d", "time", 86400.0),
-    (("h", "heure", "heures", "hour", "hours"), "h", "time", 3600.0),
-    (("min", "minute", "minutes"), "min", "time", 60.0),
-):
-    for _name in _names:
-        _UNITS[_name] = (_canon, _dim, _factor)
-_CANON_UNITS = {canon: (dim, factor) for canon, dim, factor in _UNITS.values()}
-# Units that may precede the number in a place name: « kilomètre 160 », "Kilometer 160".
-_PREFIX_UNITS = frozenset({"km", "kilomètre", "kilometre", "kilometer", "mile"})
-_PERCENT_ONE = frozenset({"%", "percent", "pct", "pourcent", "pourcents"})
-_PERCENT_TWO = frozenset({("per", "cent"), ("pour", "cent"), ("pour", "cents")})
-_BRIDGES = frozenset({"de", "d'", "of"})
-_QUALIFIERS: dict[tuple[str, ...], str] = {
-    ("at", "least"): ">=", ("more", "than"): ">", ("over",): ">", ("less", "than"): "<",
-    ("fewer", "than"): "<", ("up", "to"): "<=", ("at", "most"): "<=", ("about",): "~",
-    ("around",): "~", ("approximately",): "~", ("roughly",): "~", ("nearly",): "~",
-    ("almost",): "~", ("some",): "~", ("au", "moins"): ">=", ("plus", "de"): ">",
-    ("moins", "de"): "<", ("jusqu'", "à"): "<=", ("environ",): "~", ("près", "de"): "~",
-    ("presque",): "~", ("quelque",): "~", ("approximativement",): "~",
-}
+_ATTACHED_MULT = {"bn": 1e9, "mn": 1e6, "k": 1e3}
 _ATTACHED = re.compile(
     r"^(?P<pre>us\$|\$|€|£)?(?P<num>\d(?:[\d.,'\u00a0\u202f\u2009 ]*\d)?)"
     r"(?P<suf>%|\$|€|£|bn|mn|k|km|kms|m|cm|mm|kg|g|mi|h|min|l)?$"
 )
-_ARTICLE_NUMBERS = frozenset({"one", "un", "une", "a", "an"})
-
-
 def _qualifier(norm: Sequence[str], start: int) -> str | None:
     for size in (2, 1):
         if start - size >= 0:
-            q = _QUALIFIERS.get(tuple(norm[start - size : start]))
+            q = quantity_words().qualifiers.get(tuple(norm[start - size : start]))
             if q:
                 return q
     return None
@@ -466,6 +465,9 @@ def _number_at(tokens: Sequence[str], norm: Sequence[str], i: int, lang: str) ->
         d = _parse_digits(m.group("num"), lang)
         if d is not None:
             return Numeral(d[0], alt=d[1]), i + 1, m.group("pre"), m.group("suf") or ""
+    cjk = _parse_cjk(tok, number_words(lang))
+    if cjk is not None:
+        return Numeral(cjk, words=True), i + 1, "", ""
     # number words: split hyphenated tokens, keep track of token boundaries
     words: list[str] = []
     ends: dict[int, int] = {}  # words used -> token end
@@ -502,7 +504,6 @@ def extract_quantities(tokens: list[str], lang: str) -> list[Quantity]:
     norm = [_norm(t) for t in tokens]
     in_date = _date_cover(tokens, lang)
     base = _base_lang(lang)
-    _, _, scales = _tables(lang)
     out: list[Quantity] = []
     n = len(norm)
     i = 0
@@ -510,7 +511,7 @@ def extract_quantities(tokens: list[str], lang: str) -> list[Quantity]:
         if i in in_date:
             i += 1
             continue
-        q = _quantity_at(tokens, norm, i, lang, base, scales, in_date)
+        q = _quantity_at(tokens, norm, i, lang, base, in_date)
         if q is None:
             i += 1
             continue
@@ -525,14 +526,19 @@ def _quantity_at(
     i: int,
     lang: str,
     base: str,
-    scales: dict[str, float],
     in_date: set[int],
 ) -> Quantity | None:
     n = len(norm)
+    qw = quantity_words()
+    nw = number_words(lang)
     start = i
     currency: str | None = None
+    percent_before = False
     if norm[i] in _CURRENCY_SYMBOLS and i + 1 < n and norm[i + 1][:1].isdigit():
         currency = _CURRENCY_SYMBOLS[norm[i]]
+        i += 1
+    elif norm[i] in nw.percent_prefixes and i + 1 < n:  # 百分之三点五
+        percent_before = True
         i += 1
     found = _number_at(tokens, norm, i, lang)
     if found is None:
@@ -545,52 +551,58 @@ def _quantity_at(
         currency = _CURRENCY_SYMBOLS.get(pre, currency)
     unit: str | None = None
     kind: QuantityKind = "number"
-    multiplied = False
+    multiplied = num.words and any(c in nw.cjk_magnitudes for c in norm[i])
     # attached suffix: "3.5%", "160km", "1.5bn", "$5m"
     if suf == "%":
         unit, kind = "%", "percent"
     elif suf in ("$", "€", "£"):
         currency = _CURRENCY_SYMBOLS[suf]
-    elif suf in _MULT_ABBREV or (suf == "m" and currency):
-        mult = _MULT_ABBREV.get(suf, 1e6)
+    elif suf in _ATTACHED_MULT or (suf == "m" and currency):
+        mult = _ATTACHED_MULT.get(suf, 1e6)
         value, alt, multiplied = value * mult, None if alt is None else alt * mult, True
     elif suf:
-        unit, kind = _UNITS[suf][0], "measure"
-    # a separate multiplier word after digits: "1,5 million", "3 billion", "2 milliards"
+        unit, kind = qw.units.get(suf, suf), "measure"
+    # a separate multiplier word after digits: "1,5 million", "2,4 Mrd.", "mil millones", "8.6 亿"
     if not num.words and not ordinal and j < n and not suf:
-        mult = scales.get(norm[j]) or (_MULT_ABBREV.get(norm[j]) if norm[j] != "k" else None)
-        if mult:
-            value, alt, multiplied = value * mult, None if alt is None else alt * mult, True
-            j += 1
-    elif num.words and any(w in scales for w in norm[i:j]):
+        for size in (2, 1):
+            words = norm[j : j + size]
+            mult = _multiplier(words, lang) if len(words) == size and words != ["k"] else None
+            if mult:
+                value, alt, multiplied = value * mult, None if alt is None else alt * mult, True
+                j += size
+                break
+    elif num.words and any(w in nw.scales for w in norm[i:j]):
         multiplied = True
-    if kind == "number" and not ordinal and j < n:
-        bridge = 1 if (multiplied and norm[j] in _BRIDGES and j + 1 < n) else 0
+    not_units = qw.not_units.get(base, frozenset())
+    if percent_before and not ordinal:
+        unit, kind = "%", "percent"
+    elif kind == "number" and not ordinal and j < n:
+        bridge = 1 if (multiplied and norm[j] in qw.bridges and j + 1 < n) else 0
         nxt = norm[j + bridge]
         pair = (norm[j], norm[j + 1]) if j + 1 < n else None
-        if norm[j] in _PERCENT_ONE:
+        if (norm[j],) in qw.percent:
             unit, kind, j = "%", "percent", j + 1
-        elif pair in _PERCENT_TWO:
+        elif pair in qw.percent:
             unit, kind, j = "%", "percent", j + 2
-        elif nxt in _CURRENCY_WORDS:
-            currency, j = _CURRENCY_WORDS[nxt], j + bridge + 1
-        elif nxt in ("us", "u.s.") and j + bridge + 1 < n and norm[j + bridge + 1] in ("dollar", "dollars"):
+        elif nxt in qw.currencies:
+            currency, j = qw.currencies[nxt], j + bridge + 1
+        elif nxt in ("us", "u.s.") and j + bridge + 1 < n and qw.currencies.get(norm[j + bridge + 1]) == "USD":
             currency, j = "USD", j + bridge + 2
-        elif nxt in _UNITS and not (nxt == "m" and multiplied) and not (base == "en" and nxt in ("an", "l", "g", "h")):
-            unit, kind, j = _UNITS[nxt][0], "measure", j + bridge + 1
+        elif nxt in qw.units and not (nxt == "m" and multiplied) and nxt not in not_units:
+            unit, kind, j = qw.units[nxt], "measure", j + bridge + 1
     if currency and kind == "number":
         unit, kind = currency, "money"
     if ordinal:
         kind, unit = "ordinal", None
-    if kind == "number" and not num.words and not multiplied and start > 0 and norm[start - 1] in _PREFIX_UNITS and (start - 1) not in in_date:
+    if kind == "number" and not num.words and not multiplied and start > 0 and norm[start - 1] in qw.prefix_units and (start - 1) not in in_date:
         start -= 1
-        unit, kind = _UNITS[norm[start]][0], "measure"
+        unit, kind = qw.units[norm[start]], "measure"
     words_used = norm[i:j]
-    if num.words and kind == "number" and set(words_used) <= _ARTICLE_NUMBERS:
+    if num.words and kind == "number" and set(words_used) <= nw.not_alone:
         return None
-    if num.words and ordinal and words_used[:1] in (["premier"], ["première"]) and j < n and norm[j] in ("ministre", "ministres"):
-        return None
-    if num.words and words_used == ["neuf"] and (j >= n or not norm[j][:1].isalnum()):
+    if num.words and words_used[:1] and words_used[0] in nw.not_before and j < n and norm[j] in nw.not_before[words_used[0]]:
+        return None  # « premier ministre »: a title, not a rank
+    if num.words and len(words_used) == 1 and words_used[0] in nw.adjective_only and (j >= n or not norm[j][:1].isalnum()):
         return None  # « un bâtiment neuf. »: the adjective "new"
     raw = tokens[i] if j == i + 1 else ""
     if (
@@ -658,56 +670,22 @@ class DateMention:
     text: str
 
 
-_EN_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}
-_EN_MONTH_ABBR = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_FR_MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}
-_FR_MONTH_ABBR = {
-    "janv": 1, "févr": 2, "fév": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10,
-    "nov": 11, "déc": 12, "dec": 12,
-}
-_EN_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-}
-_EN_WEEKDAY_ABBR = {
-    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
-}
-_FR_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
-# Month names that are also ordinary words: they count only next to a day or a year.
-_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mars"})
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUM_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
-_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|re|ère|e)?$")
+_DAY = re.compile(r"^(\d{1,2})(\D*)$")
 
 
-def _date_tables(lang: str) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
-    base = _base_lang(lang)
-    if base == "en":
-        return _EN_MONTHS, _EN_MONTH_ABBR, _EN_WEEKDAYS, _EN_WEEKDAY_ABBR
-    if base == "fr":
-        return _FR_MONTHS, _FR_MONTH_ABBR, _FR_WEEKDAYS, {}
-    return (
-        {**_FR_MONTHS, **_EN_MONTHS},
-        {**_FR_MONTH_ABBR, **_EN_MONTH_ABBR},
-        {**_FR_WEEKDAYS, **_EN_WEEKDAYS},
-        _EN_WEEKDAY_ABBR,
-    )
-
-
-def _day_of(tok: str) -> int | None:
+def _day_of(tok: str, lang: str) -> int | None:
+    """The day of "3", "3rd", « 1er », "5." (German ordinal dot)."""
     m = _DAY.match(tok)
-    if m and 1 <= int(m.group(1)) <= 31:
-        return int(m.group(1))
-    return None
+    if not m or not 1 <= int(m.group(1)) <= 31:
+        return None
+    suffix = m.group(2)
+    if suffix and suffix not in number_words(lang).digit_ordinal_suffixes and not (
+        suffix == "." and number_words(lang).ordinal_dot
+    ):
+        return None
+    return int(m.group(1))
 
 
 def _year_of(tok: str) -> int | None:
@@ -734,8 +712,14 @@ class _DateScanner:
         self.raw = [unicodedata.normalize("NFC", t).strip() for t in tokens]
         self.norm = [_norm(t) for t in tokens]
         self.lang = _base_lang(lang)
-        self.months, self.month_abbr, self.weekdays, self.weekday_abbr = _date_tables(lang)
+        self.names = date_names(lang)
+        self.months, self.month_abbr = self.names.months, self.names.month_abbr
+        self.weekdays, self.weekday_abbr = self.names.weekdays, self.names.weekday_abbr
+        self.number_words = number_words(lang)
         self.n = len(tokens)
+
+    def day(self, k: int) -> int | None:
+        return _day_of(self.tok(k), self.lang)
 
     def tok(self, k: int) -> str:
         return self.norm[k] if 0 <= k < self.n else ""
@@ -750,28 +734,25 @@ class _DateScanner:
         if not dotted and self.tok(k + 1) == "." and bare in self.month_abbr:
             end, dotted = k + 2, True
         capital = raw[:1].isupper()
+        if self.names.capitalised and not capital:
+            return None
         if bare in self.months and not (t.endswith(".") and bare not in self.month_abbr):
-            if self.lang == "en" and not capital:
-                return None
-            strict = bare in _AMBIGUOUS_MONTHS and (self.lang != "fr" or capital)
-            if self.lang == "fr" and bare == "sept":
-                return None
+            # "May"/"March" next to no number is a verb/noun; capitalised « Mars » a planet
+            strict = bare in self.names.ambiguous and (self.names.capitalised or capital)
             return self.months[bare], end, strict
         if bare in self.month_abbr:
-            if self.lang == "en" and not capital:
-                return None
-            if bare == "sept" and self.lang == "fr" and not dotted:
-                return None  # the number seven
+            if not dotted and (bare in self.number_words.small or bare in self.number_words.scales):
+                return None  # « sept » is the number seven unless written « sept. »
             return self.month_abbr[bare], end, True
         return None
 
     def day_month_year(self, k: int) -> tuple[int | None, int, int | None, int] | None:
         """(year, month, day, end) for "3 février 2024", "February 3, 2024", "Feb. 3",
         "the 3rd of February", "February 2024", "February"."""
-        day = _day_of(self.tok(k))
+        day = self.day(k)
         if day is not None:
             m = k + 1
-            if self.tok(m) in ("of", "de") and not self.tok(k).isdigit():
+            if self.tok(m) in self.names.bridges and (not self.tok(k).isdigit() or self.tok(m) in self.names.digit_bridges):
                 m += 1
             month = self.month_at(m)
             if month is not None:
@@ -784,7 +765,7 @@ class _DateScanner:
         if month is None:
             return None
         mon, end, strict = month
-        day = _day_of(self.tok(end)) if _year_of(self.tok(end)) is None else None
+        day = self.day(end) if _year_of(self.tok(end)) is None else None
         if day is not None and _valid(None, mon, day):
             year, e2 = self.year_after(end + 1)
             return year, mon, day, e2
@@ -798,13 +779,17 @@ class _DateScanner:
     def year_after(self, k: int, comma: bool = True) -> tuple[int | None, int]:
         if comma and self.tok(k) == "," and _year_of(self.tok(k + 1)) is not None:
             return _year_of(self.tok(k + 1)), k + 2
+        if self.tok(k) in self.names.digit_bridges and _year_of(self.tok(k + 1)) is not None:
+            return _year_of(self.tok(k + 1)), k + 2  # « 5 de marzo de 2024 »
         year = _year_of(self.tok(k))
+        if year is not None and self.tok(k + 1) in self.names.year_words:
+            return year, k + 2  # « 5 марта 2024 года », « 2024 yılı »
         return (year, k + 1) if year is not None else (None, k)
 
     def weekday_at(self, k: int) -> int | None:
         t = self.tok(k)
         if t in self.weekdays:
-            if self.lang == "en" and not self.raw[k][:1].isupper():
+            if self.names.capitalised and not self.raw[k][:1].isupper():
                 return None
             return self.weekdays[t]
         bare = t.rstrip(".")
@@ -825,7 +810,7 @@ class _DateScanner:
             return None
         a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
         year = int(y) if len(y) == 4 else (2000 + int(y) if int(y) < 50 else 1900 + int(y))
-        day_first = self.lang != "en"
+        day_first = self.names.day_first
         if a > 12 >= b:
             day_first = True
         elif b > 12 >= a:
@@ -835,7 +820,28 @@ class _DateScanner:
             return None
         return year, mo, d
 
+    def suffixed(self, k: int) -> tuple[int | None, int | None, int | None, int] | None:
+        """(year, month, day, end) of a date written with suffixes: 2024年3月12日,
+        3月12日, 3月 (each number followed by its year/month/day sign)."""
+        year = month = day = None
+        j = k
+        names = self.names
+        if not names.month_suffixes:
+            return None
+        if _year_of(self.tok(j)) is not None and self.tok(j + 1) in names.year_suffixes:
+            year, j = _year_of(self.tok(j)), j + 2
+        if self.tok(j).isdigit() and self.tok(j + 1) in names.month_suffixes and 1 <= int(self.tok(j)) <= 12:
+            month, j = int(self.tok(j)), j + 2
+            if self.tok(j).isdigit() and self.tok(j + 1) in names.day_suffixes:
+                day, j = int(self.tok(j)), j + 2
+        if month is None or not _valid(year, month, day):
+            return None
+        return year, month, day, j
+
     def at(self, k: int) -> DateMention | None:
+        cjk = self.suffixed(k)
+        if cjk is not None:
+            return self.mention(cjk[0], cjk[1], cjk[2], None, k, cjk[3])
         num = self.numeric(k)
         if num is not None:
             return self.mention(num[0], num[1], num[2], None, k, k + 1)
@@ -846,7 +852,7 @@ class _DateScanner:
             if self.tok(j) in (",", "(", "."):
                 paren = self.tok(j) == "("
                 j += 1
-            if self.tok(j) in ("the", "le"):
+            if self.tok(j) in self.names.articles:
                 j += 1
             dmy = self.day_month_year(j)
             numeric = self.numeric(j) if dmy is None else None

@@ -16,7 +16,9 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -30,7 +32,7 @@ _TOKEN_RE = regex.compile(
   | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
   | (?P<abbr>\p{L}{1,2}\.(?:-?\p{L}{1,2}\.)+)
   | (?P<number>\d{1,3}(?:""" + _SPACE_GROUP + r"""\d{3})+(?:[.,]\d+)?(?![\d\p{L}])
-              | \d++(?:[.,:/\-]\d++)*+(?:(?:er|re|e|ème|st|nd|rd|th)(?!\p{L}))?)
+              | \d++(?:[.,:/\-\u066B\u066C]\d++)*+(?:(?:er|re|e|ème|st|nd|rd|th)(?!\p{L}))?)
   | (?P<word>[\p{L}\p{M}\p{N}_\uFFFD]+(?:(?:['’\-‐.](?=[\p{L}\p{N}])|\p{Cf}+(?=[\p{L}\p{M}\p{N}]))[\p{L}\p{M}\p{N}_\uFFFD]+)*)
   | (?P<ellipsis>\.{2,}|…)
   | (?P<other>\X)
@@ -68,8 +70,102 @@ def _resources(lang: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, .
     return abbreviations, elisions, clitics, stopwords
 
 
+@dataclass(frozen=True)
+class _WordRules:
+    """How a language's words are cut beyond the regular expression: a dictionary
+    segmenter for scripts written without spaces, ordinal dots, numeral characters."""
+
+    segmenter: str | None
+    ordinal_dot: bool
+    numeral_chars: frozenset[str]
+    magnitudes: frozenset[str]
+    percent_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _word_rules(lang: str) -> _WordRules:
+    res = language_resources(lang)
+    numbers = res.get("numbers", {})
+    cjk = {*numbers.get("cjk_digits", {}), *numbers.get("cjk_units", {}), *numbers.get("cjk_magnitudes", {})}
+    if numbers.get("cjk_decimal"):
+        cjk.add(numbers["cjk_decimal"])
+    return _WordRules(
+        segmenter=res.get("segmenter"),
+        ordinal_dot=bool(res.get("ordinal_dot", False)),
+        numeral_chars=frozenset(cjk),
+        magnitudes=frozenset(numbers.get("cjk_magnitudes", {})),
+        percent_prefixes=tuple(numbers.get("percent_prefixes", [])),
+    )
+
+
 def stopwords(lang: str) -> frozenset[str]:
     return _resources(lang)[3]
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """One jieba tokenizer, built on first use (its dictionary loads in about a second)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+_HAN = regex.compile(r"\p{Han}")
+_LEADING_NUMBER = regex.compile(r"^\d+(?:\.\d+)?")
+
+
+def _dictionary_words(piece: str, start: int, rules: _WordRules) -> list[tuple[int, int]]:
+    """Words of an unspaced run (Chinese) from the segmenter, with numbers kept whole:
+    digits split from a following sign (3月 -> 3 | 月), a magnitude split from what
+    follows it (亿元 -> 亿 | 元, so "8.6 亿 元" reads as 860 million yuan), 百分之
+    split from its number, and numeral pieces joined (三点 + 五 -> 三点五)."""
+    spans: list[tuple[int, int]] = []
+    for word, ws, we in _jieba().tokenize(piece):
+        if not word.strip():
+            continue
+        pos = ws
+        for prefix in rules.percent_prefixes:
+            if word.startswith(prefix) and len(word) > len(prefix):
+                spans.append((ws, ws + len(prefix)))
+                pos = ws + len(prefix)
+                break
+        m = _LEADING_NUMBER.match(piece, pos, we)
+        if m and m.end() < we:
+            spans.append((pos, m.end()))
+            pos = m.end()
+        if spans and pos < we and piece[pos] in rules.magnitudes and pos + 1 < we and _is_number(piece[spans[-1][0] : spans[-1][1]], rules):
+            spans.append((pos, pos + 1))
+            pos += 1
+        spans.append((pos, we))
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and _all_numeral(piece[merged[-1][0] : merged[-1][1]], rules) and _all_numeral(piece[a:b], rules):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return [(start + a, start + b) for a, b in merged]
+
+
+def _all_numeral(text: str, rules: _WordRules) -> bool:
+    return bool(text) and all(c in rules.numeral_chars for c in text)
+
+
+def _is_number(text: str, rules: _WordRules) -> bool:
+    return bool(_LEADING_NUMBER.fullmatch(text)) or _all_numeral(text, rules)
+
+
+def _ordinal_dot(text: str, e: int, end: int, stop: frozenset[str]) -> bool:
+    """Whether the dot after a number at ``e`` marks an ordinal ("am 5. März",
+    "1. Bundesliga") rather than the end of a sentence ("stieg auf 12. Die ...")."""
+    if e + 2 >= end or text[e] != "." or not text[e + 1].isspace():
+        return False
+    m = regex.match(r"\s+(\p{L}+)", text, pos=e + 1, endpos=end)
+    return m is not None and norm_form(m.group(1)) not in stop
 
 
 def _kind(text: str) -> str:
@@ -104,7 +200,8 @@ def _split_word(text: str, start: int, elisions: Sequence[str], clitics: Sequenc
 
 def tokenize(text: str, start: int, end: int, lang: str, sentence: int = 0) -> list[Token]:
     """Word tokens of ``text[start:end]`` with absolute offsets."""
-    abbreviations, elisions, clitics, _ = _resources(lang)
+    abbreviations, elisions, clitics, stop = _resources(lang)
+    rules = _word_rules(lang)
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(text, start, end):
         group = m.lastgroup
@@ -122,9 +219,14 @@ def tokenize(text: str, start: int, end: int, lang: str, sentence: int = 0) -> l
                 tokens.append(Token(rest, rest + 1, text[rest], sentence, "punct"))
         elif group == "email":
             tokens.append(Token(s, e, piece, sentence, "symbol", boilerplate=True))
+        elif group == "number" and rules.ordinal_dot and regex.fullmatch(r"\d{1,3}", piece) and _ordinal_dot(text, e, end, stop):
+            tokens.append(Token(s, e + 1, text[s : e + 1], sentence, "number"))  # "5." is one ordinal
         elif group in ("number", "abbr", "ellipsis"):
             kind = {"number": "number", "abbr": "word", "ellipsis": "punct"}[group]
             tokens.append(Token(s, e, piece, sentence, kind))
+        elif rules.segmenter == "jieba" and _HAN.search(piece):
+            for ws, we in _dictionary_words(piece, s, rules):
+                tokens.append(Token(ws, we, text[ws:we], sentence, _kind(text[ws:we])))
         else:  # word
             # A word followed by "." that is a known abbreviation keeps its dot.
             if e < end and text[e] == "." and norm_form(piece + ".") in abbreviations:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import itertools
 import json
 import math
@@ -639,21 +640,26 @@ def _spm_pieces(processor: Any, text: str) -> tuple[list[str], list[tuple[int, i
     return pieces, spans
 
 
-_LEVELS: list[tuple[str, re.Pattern[str]]] = [
-    # Each pattern's match *end* is a place where a new clause may start.
-    ("semicolon/colon/dash", re.compile(r"[;:](?=\s)\s*|[；：。！？]\s*|\s[—–-]{1,2}\s+")),
-    ("comma", re.compile(r",(?=\s)\s*|[，、]\s*")),
-    (
-        "conjunction",
-        re.compile(
-            r"\s+(?=(?:and|but|or|because|while|whereas|et|mais|ou|donc|car|puis|tandis|"
-            r"und|aber|oder|weil|denn|sondern|y|pero|porque|mientras|e|ma|però|perché|"
-            r"en|maar|omdat|и|но|или|а|потому)\s)",
-            re.IGNORECASE,
-        ),
-    ),
-    ("word", re.compile(r"\s+")),
-]
+@functools.lru_cache(maxsize=1)
+def _levels() -> list[tuple[str, re.Pattern[str]]]:
+    """Cut levels for an over-long sentence, strongest first. Each pattern's match
+    *end* is a place where a new clause may start; the conjunctions are the
+    ``clause_conjunctions`` of every language pack (configs/languages/XX.toml)."""
+    from .config import known_languages, language_resources
+
+    words = sorted(
+        {w for code in known_languages() for w in language_resources(code).get("clause_conjunctions", [])},
+        key=lambda w: (-len(w), w),
+    )
+    levels = [
+        ("semicolon/colon/dash", re.compile(r"[;:](?=\s)\s*|[；：。！？]\s*|\s[—–-]{1,2}\s+")),
+        ("comma", re.compile(r",(?=\s)\s*|[，、]\s*")),
+    ]
+    if words:
+        alternatives = "|".join(map(re.escape, words))
+        levels.append(("conjunction", re.compile(rf"\s+(?=(?:{alternatives})\s)", re.IGNORECASE)))
+    levels.append(("word", re.compile(r"\s+")))
+    return levels
 
 
 def _split_spans(
@@ -669,8 +675,9 @@ def _split_spans(
     long (as much context) as the limit allows."""
     if fits(start, end):
         return [(start, end)]
-    for index in range(level, len(_LEVELS)):
-        name, pattern = _LEVELS[index]
+    levels = _levels()
+    for index in range(level, len(levels)):
+        name, pattern = levels[index]
         cuts = [m.end() for m in pattern.finditer(text, start, end) if start < m.end() < end]
         if not cuts:
             continue

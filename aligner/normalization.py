@@ -935,7 +935,12 @@ def _fold_accents(text: str) -> str:
 
 
 def _name_tokens(name: str) -> list[str]:
-    s = _fold_accents(_norm(name))
+    """Lower-case ASCII words of a name; other scripts are transliterated by anyascii
+    (Игорь -> igor', 林慕白 -> linmubai, كمال -> kmal) so that a name and its
+    romanisation compare by spelling."""
+    from anyascii import anyascii
+
+    s = _fold_accents(anyascii(_norm(name)).lower())
     s = re.sub(r"\b([ld])'", r"\1 ", s)
     s = re.sub(r"['ʿʾ]", "", s)
     words = [w for w in re.split(r"[^0-9a-z]+", s) if w]

@@ -611,6 +611,8 @@ def _quantity_at(
         and 1500 <= value <= 2100
     ):
         kind = "year"
+    elif kind == "measure" and unit == "yr" and start == i and re.fullmatch(r"\d{4}", tokens[i].strip()) and 1500 <= value <= 2100:
+        kind, unit = "year", None  # « в 2025 году », "2028年": the year 2025, not 2025 years
     return Quantity(
         value=value,
         unit=unit,

@@ -580,7 +580,7 @@ def find_cues(tokens: Sequence[str], lang: str, categories: Iterable[str] | None
 
 def _drop_excluded(cands: list[_Candidate], lex: CueLexicon, norm: Sequence[str]) -> list[_Candidate]:
     """Drop a cue that lies inside an excluded phrase of its category ("no" in
-    "no doubt", « sans » in « sans doute », "may" in "May 3", « portrait »)."""
+    "no doubt", « sans » in « sans doute », "may" before a number (a date), « portrait »)."""
     if not lex.excludes:
         return cands
     spans: dict[str, list[tuple[int, int]]] = {}

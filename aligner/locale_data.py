@@ -50,7 +50,7 @@ def _low(word: str) -> str:
 
 
 def fold_accents(text: str) -> str:
-    """``févr`` -> ``fevr``: texts typed without accents still match."""
+    """``é`` -> ``e``: texts typed without accents still match."""
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -270,8 +270,8 @@ class DateNames:
     weekday_abbr: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
     ambiguous: frozenset[str] = frozenset()  # count only next to a day or a year
     capitalised: bool = False  # month/weekday names are written with a capital
-    day_first: bool = True  # numeric dates: 03/04 is 3 April
-    bridges: frozenset[str] = frozenset()  # "the 3rd OF February"
+    day_first: bool = True  # numeric dates: 03/04 is day 3 of month 4
+    bridges: frozenset[str] = frozenset()  # "the 3rd OF" + month
     digit_bridges: frozenset[str] = frozenset()  # « 5 DE marzo DE 2024 »
     year_words: frozenset[str] = frozenset()  # « 2024 года »
     articles: frozenset[str] = frozenset()  # "Saturday, THE 3rd"

@@ -1,11 +1,11 @@
 """Numbers, quantities, dates and names in a form two renditions can be compared in.
 
-A rendition rewrites every surface form: "10 000" becomes "10,000", « le 3 février »
-becomes "Feb. 3", "Mossoul" becomes "Mosul", "Daech" becomes "ISIS". The difference
-finder must not report those as changes, and must report "February 3" vs "April 3"
+A rendition rewrites every surface form: "10 000" becomes "10,000", a French date
+becomes an English one, "Mossoul" becomes "Mosul", "Daech" becomes "ISIS". The difference
+finder must not report those as changes, and must report day 3 of month 2 vs month 4
 or "20 prisons" vs "200 prisons" as changes. Everything here is a pure function of
 one sentence's word tokens (as the segmenter produces them: punctuation split off,
-French elisions as their own tokens, "10 000" / "3,5" / "2024-02-03" / "Feb." /
+French elisions as their own tokens, "10 000" / "3,5" / "2024-02-03" / an abbreviated month /
 "É.-U." kept whole) and a language code; results carry token index ranges
 ``[start, end)`` so the caller can map them back to character offsets.
 
@@ -499,7 +499,7 @@ def extract_quantities(tokens: list[str], lang: str) -> list[Quantity]:
     """Numbers with their unit, percent sign, currency or multiplier, in token order.
 
     Tokens inside a date (see :func:`extract_dates`) are left to the date, so that
-    "3 février" is one date rather than a date plus the number 3. A lone "one"/"un"/
+    a day and month name is one date rather than a date plus the number 3. A lone "one"/"un"/
     "une"/"a" is not a quantity: it is almost always an article or a pronoun."""
     norm = [_norm(t) for t in tokens]
     in_date = _date_cover(tokens, lang)
@@ -611,6 +611,8 @@ def _quantity_at(
         and 1500 <= value <= 2100
     ):
         kind = "year"
+    elif kind == "measure" and unit == "yr" and start == i and re.fullmatch(r"\d{4}", tokens[i].strip()) and 1500 <= value <= 2100:
+        kind, unit = "year", None  # « в 2025 году », "2028年": the year 2025, not 2025 years
     return Quantity(
         value=value,
         unit=unit,
@@ -659,7 +661,7 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool | None:
 @dataclass(frozen=True)
 class DateMention:
     """A date as written: only the fields the text gives (a weekday alone is a date
-    mention too, because "Saturday" vs « le 3 février » is worth comparing)."""
+    mention too, because a weekday vs a full date is worth comparing)."""
 
     year: int | None
     month: int | None
@@ -698,7 +700,7 @@ def _valid(year: int | None, month: int, day: int | None) -> bool:
     if day is None:
         return True
     try:
-        _dt.date(year or 2000, month, day)  # 2000 is a leap year: 29 February is valid
+        _dt.date(year or 2000, month, day)  # 2000 is a leap year: 29/02 is valid
     except ValueError:
         return False
     return True
@@ -737,18 +739,18 @@ class _DateScanner:
         if self.names.capitalised and not capital:
             return None
         if bare in self.months and not (t.endswith(".") and bare not in self.month_abbr):
-            # "May"/"March" next to no number is a verb/noun; capitalised « Mars » a planet
+            # an ambiguous name ([dates] ambiguous_months) needs a number next to it
             strict = bare in self.names.ambiguous and (self.names.capitalised or capital)
             return self.months[bare], end, strict
         if bare in self.month_abbr:
             if not dotted and (bare in self.number_words.small or bare in self.number_words.scales):
-                return None  # « sept » is the number seven unless written « sept. »
+                return None  # an abbreviation that is also a number word needs its dot
             return self.month_abbr[bare], end, True
         return None
 
     def day_month_year(self, k: int) -> tuple[int | None, int, int | None, int] | None:
-        """(year, month, day, end) for "3 février 2024", "February 3, 2024", "Feb. 3",
-        "the 3rd of February", "February 2024", "February"."""
+        """(year, month, day, end) for day-month-year in either order, an abbreviated
+        month with a day, "the 3rd of" + month, month + year, a month alone."""
         day = self.day(k)
         if day is not None:
             m = k + 1
@@ -876,7 +878,7 @@ class _DateScanner:
 
 def extract_dates(tokens: list[str], lang: str) -> list[DateMention]:
     """Dates in one sentence: day-month(-year) in either order, month-year, a month
-    or weekday alone, weekday + date ("Saturday (April 3)", « samedi 3 février »),
+    or weekday alone, weekday + date (a weekday followed by a date, or by one in parentheses),
     ISO and numeric dates (day first except in English, unless a part is over 12).
 
     A bare year is not a date mention: :func:`extract_quantities` reports it as a
@@ -908,7 +910,7 @@ def dates_agree(a: DateMention, b: DateMention) -> bool | None:
     """False as soon as one field that both give differs; True when some field is
     shared and none differs; None when nothing can be compared.
 
-    A full date yields its weekday, so « samedi » agrees with "3 February 2024"."""
+    A full date yields its weekday, so a weekday alone agrees with the full date of that day."""
     fa, fb = _date_fields(a), _date_fields(b)
     shared = [k for k in fa if fa[k] is not None and fb[k] is not None]
     if not shared:
@@ -935,7 +937,12 @@ def _fold_accents(text: str) -> str:
 
 
 def _name_tokens(name: str) -> list[str]:
-    s = _fold_accents(_norm(name))
+    """Lower-case ASCII words of a name; other scripts are transliterated by anyascii
+    (Игорь -> igor', 林慕白 -> linmubai, كمال -> kmal) so that a name and its
+    romanisation compare by spelling."""
+    from anyascii import anyascii
+
+    s = _fold_accents(anyascii(_norm(name)).lower())
     s = re.sub(r"\b([ld])'", r"\1 ", s)
     s = re.sub(r"['ʿʾ]", "", s)
     words = [w for w in re.split(r"[^0-9a-z]+", s) if w]

@@ -315,3 +315,114 @@ def test_aliases_are_careful_with_acronyms() -> None:
     assert same_entity("us", "US")[0] is False
     assert same_entity("EU", "É.-U.")[0] is False
     assert same_entity("Iraq", "Iran") == (False, "alias-conflict")
+
+
+# ------------------------------------------------------------ other language packs
+
+
+@pytest.mark.parametrize(
+    ("tokens", "lang", "fields"),
+    [
+        ("am 5. März 2024", "de", (2024, 3, 5)),
+        ("3. Februar", "de", (None, 2, 3)),
+        ("5 de marzo de 2024", "es", (2024, 3, 5)),
+        ("5 марта 2024 года", "ru", (2024, 3, 5)),
+        ("12 Mart", "tr", (None, 3, 12)),
+        ("15 settembre", "it", (None, 9, 15)),
+        ("9 de novembro", "pt", (None, 11, 9)),
+        ("١٠ مايو", "ar", (None, 5, 10)),
+        ("۱۲ مارس", "fa", (None, 3, 12)),
+        ("2024 年 3 月 12 日", "zh", (2024, 3, 12)),
+        ("7 月 18 日", "zh", (None, 7, 18)),
+    ],
+)
+def test_dates_in_every_pack(tokens: str, lang: str, fields: tuple) -> None:
+    d = one_date(tokens, lang)
+    assert (d.year, d.month, d.day) == fields
+
+
+def test_month_names_come_from_cldr_in_every_form() -> None:
+    """Russian genitive (марта) and nominative (март), abbreviations with a dot."""
+    assert one_date("март 2024", "ru").month == 3
+    assert one_date("12 janv. 2024", "fr").month == 1
+    assert one_date("Mär. 2024", "de").month == 3
+
+
+def test_german_date_equals_english_date() -> None:
+    assert dates_agree(one_date("am 5. März", "de"), one_date("March 5", "en")) is True
+    assert dates_agree(one_date("am 5. März", "de"), one_date("March 15", "en")) is False
+
+
+@pytest.mark.parametrize(
+    ("tokens", "lang", "value", "unit"),
+    [
+        ("2,4 Mrd. Euro", "de", 2.4e9, "EUR"),
+        ("3,1 Millionen", "de", 3.1e6, None),
+        ("300 тыс. рублей", "ru", 3e5, "RUB"),
+        ("4,2 млрд рублей", "ru", 4.2e9, "RUB"),
+        ("5 milyon lira", "tr", 5e6, "TRY"),
+        ("1.200 millones de euros", "es", 1.2e9, "EUR"),
+        ("3 mil millones de euros", "es", 3e9, "EUR"),
+        ("1,3 mil milhões de euros", "pt", 1.3e9, "EUR"),
+        ("5 milioni di euro", "it", 5e6, "EUR"),
+        ("8.6 亿 元", "zh", 8.6e8, "CNY"),
+        ("1350 万", "zh", 1.35e7, None),
+        ("十二万", "zh", 1.2e5, None),
+        ("١٢٠", "ar", 120.0, None),
+        ("۱۲ میلیارد تومان", "fa", 1.2e10, "IRT"),
+    ],
+)
+def test_magnitude_words_native_digits_and_chinese_numerals(tokens: str, lang: str, value: float, unit: str | None) -> None:
+    q = one_quantity(tokens, lang)
+    assert q.value == pytest.approx(value)
+    assert q.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("三点五", "zh", 3.5),
+        ("一亿二千万", "zh", 1.2e8),
+        ("三百五十万", "zh", 3.5e6),
+        ("两千", "zh", 2000.0),
+        ("٣٫٥", "ar", 3.5),
+        ("۹٫۵", "fa", 9.5),
+        ("treinta y dos", "es", 32.0),
+        ("noventa y dos", "es", 92.0),
+        ("5.", "de", 5.0),
+    ],
+)
+def test_numbers_in_other_scripts_and_words(text: str, lang: str, value: float) -> None:
+    assert parse_number(text, lang) == pytest.approx(value)
+
+
+def test_chinese_percent_prefix_and_arabic_percent_sign() -> None:
+    q = one_quantity("百分之 三点五", "zh")
+    assert (q.value, q.kind) == (3.5, "percent")
+    q = one_quantity("٢٥ ٪", "ar")
+    assert (q.value, q.kind) == (25.0, "percent")
+
+
+def test_a_changed_magnitude_disagrees_across_languages() -> None:
+    zh = one_quantity("1350 万", "zh")
+    assert quantities_agree(zh, one_quantity("13.5 million", "en")) is True
+    assert quantities_agree(zh, one_quantity("1.35 million", "en")) is False
+
+
+def test_decimal_comma_follows_cldr() -> None:
+    """German writes 10.000 for ten thousand, English 10.000 is ten (ambiguous)."""
+    assert parse_number("10.000", "de") == 10000.0
+    assert parse_number("3,125", "ru") == 3.125
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Игорь Вершинин", "Igor Vershinin"), ("林慕白", "Lin Mubai"), ("كمال الشامي", "Kamal al-Shami")],
+)
+def test_names_in_other_scripts_are_the_same_entity(a: str, b: str) -> None:
+    assert same_entity(a, b)[0]
+
+
+def test_different_names_across_scripts_stay_different() -> None:
+    assert not same_entity("Игорь Вершинин", "Oleg Saburov")[0]
+    assert not same_entity("林慕白", "Wang Li")[0]

@@ -89,3 +89,46 @@ def test_offsets_always_slice_to_the_token_text(text, lang):
     for s in sents:
         assert text[s.start : s.end] == s.text
         assert all(tokens[k].sentence == s.id for k in s.token_range)
+
+
+def test_german_ordinal_dots_do_not_end_sentences():
+    text = "Die Sitzung findet am 5. März statt. Der Verein spielt in der 1. Bundesliga. Die Zahl stieg auf 12. Die Polizei ermittelt."
+    sents, tokens = segment(text, "de")
+    assert [s.text for s in sents] == [
+        "Die Sitzung findet am 5. März statt.",
+        "Der Verein spielt in der 1. Bundesliga.",
+        "Die Zahl stieg auf 12.",
+        "Die Polizei ermittelt.",
+    ]
+    assert "5." in [t.text for t in tokens] and "1." in [t.text for t in tokens]
+    sents, _ = segment("Er wurde am 3. Februar 2024 gewählt. Im Jahr 2024. Danach nicht mehr.", "de")
+    assert [s.text for s in sents] == ["Er wurde am 3. Februar 2024 gewählt.", "Im Jahr 2024.", "Danach nicht mehr."]
+
+
+def test_chinese_words_from_jieba_with_whole_numbers():
+    text = "据报道，该公司2024年3月12日宣布投资8.6亿元，新增岗位1350万个。人口增长了百分之三点五，达到十二万人。"
+    sents, tokens = segment(text, "zh")
+    assert len(sents) == 2
+    words = [t.text for t in tokens]
+    assert words[:4] == ["据", "报道", "，", "该"]
+    for expected in ["2024", "年", "3", "月", "12", "日", "8.6", "亿", "元", "1350", "万", "百分之", "三点五", "十二万"]:
+        assert expected in words
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_arabic_and_persian_digits_stay_one_number():
+    assert toks("ارتفع العدد إلى ١٢٠ شخصا بنسبة ٣٫٥ بالمئة.", "ar") == [
+        "ارتفع", "العدد", "إلى", "١٢٠", "شخصا", "بنسبة", "٣٫٥", "بالمئة", ".",
+    ]
+    assert "۹٫۵" in toks("نرخ بیکاری به ۹٫۵ درصد رسید.", "fa")
+
+
+def test_turkish_case_suffixes_split_off_names_and_dates():
+    assert toks("Festival 12 Temmuz'da Sarıpınar'da başlayacak.", "tr") == [
+        "Festival", "12", "Temmuz", "'da", "Sarıpınar", "'da", "başlayacak", ".",
+    ]
+
+
+def test_a_language_without_a_pack_segments_with_neutral_rules():
+    sents, tokens = segment("De brug kost 4 miljoen euro. Het werk begint in mei.", "nl")
+    assert len(sents) == 2 and len(tokens) == 13

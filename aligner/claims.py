@@ -20,10 +20,11 @@ the other side, and the other side's cues are looked for in the linked part only
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .cues import are_antonyms, find_cues, has_lexicon, scope_of
+from .opposites import are_opposed
 from .differences import _overlap
 from .normalization import (
     dates_agree,
@@ -63,6 +64,11 @@ class ClaimParams:
     # to be judged (a paraphrase by negation, "maintien des effectifs" / "no job cuts",
     # links its words loosely).
     negated_head_sim: float = 0.5
+    # Two names are one entity when their spelling similarity reaches this
+    # ("Nouri"/"Nuri" 0.95), or when the names embedded alone reach same_name_sim
+    # (exonyms: "Londres"/"London" 0.97; changed names: "Valbrune"/"Valgrane" 0.90).
+    name_variant_ratio: float = 0.85
+    same_name_sim: float = 0.93
 
     @classmethod
     def from_config(cls, section: dict) -> ClaimParams:
@@ -341,24 +347,33 @@ def _linked_between(a: tuple[int, int], b: tuple[int, int], s2t: dict[int, set[i
     return any(t in range(*b) for k in range(*a) for t in s2t.get(k, ()))
 
 
-def _day_month(d) -> tuple[int | None, int | None]:
-    return getattr(d, "month", None), getattr(d, "day", None)
+def _same_dimension(a, b) -> bool:
+    """Quantities compare in the same unit, or in two units of one dimension that
+    convert (420 km vs 420 miles is a change; "18 h" and "6 p.m." are clock times,
+    not the numbers 18 and 6)."""
+    if a.unit == b.unit:
+        return True
+    return a.unit is not None and b.unit is not None and quantities_agree(a, b) is not None
 
 
-def _coordinated_days(doc: Document, sids: Sequence[int], items: list) -> set[tuple[int | None, int | None]]:
+def _day_month(d) -> tuple[int | None, int | None, int | None]:
+    return getattr(d, "year", None), getattr(d, "month", None), getattr(d, "day", None)
+
+
+def _coordinated_days(doc: Document, sids: Sequence[int], items: list) -> set[tuple[int | None, int | None, int | None]]:
     """(month, day) of every date of a bead side, including days coordinated with a
     date ("9 et 10 octobre", "from April 4 to 6", "4-6 avril"): a bare day number
     within a few tokens of a dated day shares its month."""
-    out: set[tuple[int | None, int | None]] = set()
+    out: set[tuple[int | None, int | None, int | None]] = set()
     for kind, item, rng in items:
         if kind != "date" or item.month is None:
             continue
-        out.add((item.month, item.day))
+        out.add((item.year, item.month, item.day))
         sentence = doc.sentences[doc.tokens[rng[0]].sentence]
         for k in range(max(sentence.token_start, rng[0] - 4), min(sentence.token_end, rng[1] + 4)):
             text = doc.tokens[k].text
             if text.isdigit() and 1 <= int(text) <= 31 and not rng[0] <= k < rng[1]:
-                out.add((item.month, int(text)))
+                out.add((item.year, item.month, int(text)))
     return out
 
 
@@ -384,7 +399,7 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
         candidates = [
             (j, t)
             for j, t in enumerate(tgt_items)
-            if t[0] == kind and j not in used and (kind == "date" or getattr(t[1], "unit", None) == getattr(item, "unit", None))
+            if t[0] == kind and j not in used and (kind == "date" or _same_dimension(item, t[1]))
         ]
         if not candidates:
             continue
@@ -429,42 +444,85 @@ def _in_multiword_name(doc: Document, k: int) -> bool:
     return False
 
 
-def _name_findings(src: Document, tgt: Document, links: Sequence[Link], variants: list[str]) -> list[Finding]:
-    """Aligned names that are clearly different entities. Spelling variants and known
-    aliases become evidence, not findings. Cross-lingually, exonyms (Damas/Damascus)
-    look different to spelling rules, so only very dissimilar, confidently linked
-    names count."""
-    findings: list[Finding] = []
-    cross = src.lang != tgt.lang
+def _parallel_name(src: Document, tgt: Document, lk: Link, s2t: dict[int, set[int]]) -> bool:
+    """Two multiword names that run in parallel ("Tamsin Reyes" / "Tamsin Reed"): a
+    neighbouring capitalised word is the same or linked on both sides, so the names
+    can be compared word by word."""
+    ss = src.sentences[src.tokens[lk.source].sentence]
+    ts = tgt.sentences[tgt.tokens[lk.rendition].sentence]
+    for d in (-1, 1):
+        sj, tj = lk.source + d, lk.rendition + d
+        if not (ss.token_start <= sj < ss.token_end and ts.token_start <= tj < ts.token_end):
+            continue
+        a, b = src.tokens[sj], tgt.tokens[tj]
+        if a.kind == "word" and b.kind == "word" and a.text[:1].isupper() and b.text[:1].isupper():
+            if norm_form(a.text) == norm_form(b.text) or tj in s2t.get(sj, ()):
+                return True
+    return False
+
+
+NameSimilarity = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
+
+
+def _name_findings(
+    src: Document,
+    tgt: Document,
+    links: Sequence[Link],
+    s2t: dict[int, set[int]],
+    variants: list[str],
+    params: ClaimParams,
+    name_similarity: NameSimilarity | None,
+) -> list[Finding]:
+    """Aligned names that are different entities ("Valbrune" / "Valgrane").
+
+    Spelling rules alone cannot tell a changed invented name from an exonym
+    ("Valbrune"/"Valgrane" look as alike as "Bruxelles"/"Brussels"), but the encoder
+    knows the names it has seen: a real place and its exonym embed almost identically
+    on their own, two different names do not. So a pair counts as one entity when it
+    is an exact, alias or close spelling match, or when ``name_similarity`` (the
+    cosine of the two names embedded alone) reaches ``same_name_sim``. Without that
+    function, only same-language pairs are judged, by spelling."""
+    candidates: list[tuple[Link, str, str, str]] = []
     for lk in links:
         if not (_is_name(src, lk.source) and _is_name(tgt, lk.rendition)):
             continue
-        if _in_multiword_name(src, lk.source) or _in_multiword_name(tgt, lk.rendition):
+        if (_in_multiword_name(src, lk.source) or _in_multiword_name(tgt, lk.rendition)) and not _parallel_name(src, tgt, lk, s2t):
             continue
         a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
         same, why = same_entity(a, b)
-        if same:
+        close = why.startswith("variant") and float(why.split()[1]) >= params.name_variant_ratio
+        if same and (why in ("exact", "alias") or close):
             if why != "exact" and norm_form(a) != norm_form(b):
                 variants.append(f"{a} / {b}: same entity ({why})")
             continue
-        if cross or lk.score < 0.8 or (why.startswith("alias") is False and not why.startswith("different")):
+        if why == "alias-conflict" or name_similarity is not None or src.lang == tgt.lang:
+            candidates.append((lk, a, b, why))
+    sims = list(name_similarity([(a, b) for _, a, b, _ in candidates])) if name_similarity and candidates else [None] * len(candidates)
+    findings: list[Finding] = []
+    for (lk, a, b, why), sim in zip(candidates, sims, strict=True):
+        if why != "alias-conflict" and sim is not None and sim >= params.same_name_sim:
+            variants.append(f"{a} / {b}: same entity (names embed alike, {sim:.2f})")
             continue
+        if sim is None and why.startswith("variant"):
+            continue
+        evidence = f"aligned names differ: '{a}' vs '{b}' ({why}" + (f", names embed at {sim:.2f})" if sim is not None else ")")
         findings.append(
             Finding(
-                "", "changed", "high", 0.6, src.token_span(lk.source, lk.source), tgt.token_span(lk.rendition, lk.rendition),
-                [], f"aligned names differ: '{a}' vs '{b}' ({why})",
+                "", "changed", "high", 0.7, src.token_span(lk.source, lk.source), tgt.token_span(lk.rendition, lk.rendition),
+                [], evidence,
             )
         )
     return findings
 
 
 def _antonym_findings(src: Document, tgt: Document, links: Sequence[Link]) -> list[Finding]:
-    if src.lang != tgt.lang:
-        return []
+    """Aligned words that are antonyms: within one language from its antonym pairs,
+    across languages (and within one) from the concepts all cue files share."""
     findings = []
+    same = src.lang == tgt.lang
     for lk in links:
         a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
-        if are_antonyms(a, b, src.lang):
+        if (same and are_antonyms(a, b, src.lang)) or are_opposed(a, src.lang, b, tgt.lang):
             findings.append(
                 Finding(
                     "", "contradicted", "high", 0.7, src.token_span(lk.source, lk.source),
@@ -482,6 +540,7 @@ def claim_findings(
     links: Sequence[Link],
     notes: list[str] | None = None,
     params: ClaimParams | None = None,
+    name_similarity: NameSimilarity | None = None,
 ) -> list[Finding]:
     """All claim-level findings for aligned beads."""
     params = params or ClaimParams()
@@ -512,7 +571,7 @@ def claim_findings(
         findings += _negation_findings(src, tgt, src_cues, tgt_cues, s2t, t2s, (s_scores, t_scores), params)
         findings += _fact_findings(src, tgt, bead, s2t)
         bead_links = [lk for sid in bead.source for lk in links_by_sentence.get(sid, [])]
-        findings += _name_findings(src, tgt, bead_links, variants)
+        findings += _name_findings(src, tgt, bead_links, s2t, variants, params, name_similarity)
         findings += _antonym_findings(src, tgt, bead_links)
     if notes is not None and variants:
         notes.append("name variants treated as the same entity: " + "; ".join(sorted(set(variants))))

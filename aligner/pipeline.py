@@ -305,6 +305,18 @@ def nearby_evidence(
                 ev.near[k] = v if np.isnan(ev.near[k]) else max(ev.near[k], v)
 
 
+def name_similarity(encoder: Encoder, pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """Cosine of each pair of names embedded on their own, in one batch: what the
+    encoder knows of them apart from their context."""
+    if not pairs:
+        return []
+    emb = encoder.embed([[a] for a, _ in pairs] + [[b] for _, b in pairs])
+    vecs = np.stack([e.vector for e in emb]).astype(np.float64)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    n = len(pairs)
+    return [float(vecs[i] @ vecs[n + i]) for i in range(n)]
+
+
 def compare_documents(
     src: Document,
     tgt: Document,
@@ -373,7 +385,10 @@ def compare_documents(
         else:
             from .claims import ClaimParams, claim_findings
 
-            claims = claim_findings(src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})))
+            claims = claim_findings(
+                src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})),
+                name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
+            )
             spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
             findings = merge_findings(claims, spans)
             note = ""

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .cues import are_antonyms, find_cues, has_lexicon, scope_of
-from .opposites import are_opposed
 from .differences import _overlap
 from .normalization import (
     dates_agree,
@@ -33,6 +32,7 @@ from .normalization import (
     quantities_agree,
     same_entity,
 )
+from .opposites import are_opposed
 from .segmentation import norm_form, stopwords
 from .structures import Bead, Document, Finding, Link
 
@@ -69,11 +69,22 @@ class ClaimParams:
     # (exonyms: "Londres"/"London" 0.97; changed names: "Valbrune"/"Valgrane" 0.90).
     name_variant_ratio: float = 0.85
     same_name_sim: float = 0.93
+    # Letters a romanised name's skeleton ignores, and consonants it treats as one.
+    vowels: str = "aeiouy"
+    consonant_classes: tuple[str, ...] = ("kqc",)
 
     @classmethod
     def from_config(cls, section: dict) -> ClaimParams:
         fields = cls.__dataclass_fields__
-        return cls(**{k: float(v) for k, v in section.items() if k in fields})
+        out = {}
+        for k, v in section.items():
+            if k in ("vowels",):
+                out[k] = str(v)
+            elif k == "consonant_classes":
+                out[k] = tuple(str(x) for x in v)
+            elif k in fields:
+                out[k] = float(v)
+        return cls(**out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +306,11 @@ def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s, param
     return findings
 
 
+# A negation is balanced by a negator on the other side, or by a word that negates
+# lexically ("declined to comment" for « n'a pas souhaité commenter »).
+_NEGATING = frozenset({"negator", "implicit_negator"})
+
+
 def _negated_head(doc: Document, cue: DocCue) -> list[int]:
     """The content words a negator applies to: the verb inside « ne ... pas », else the
     first content words after the negator in its clause."""
@@ -327,7 +343,7 @@ def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2
             if head and max((sc.get((k, o), 0.0) for k in head for o in mapping.get(k, ())), default=0.0) < params.negated_head_sim:
                 continue  # what is negated has no clear counterpart: a paraphrase, not a flip
             linked = _cue_linked(cue, mapping)
-            if any(c.category == "negator" and (_governs(c, claim) or any(c.start <= k < c.end for k in linked)) for c in other_cues):
+            if any(c.category in _NEGATING and (_governs(c, claim) or any(c.start <= k < c.end for k in linked)) for c in other_cues):
                 continue
             cue_span = doc.token_span(cue.start, cue.end - 1)
             claim_span = _span_of(other, claim)
@@ -444,6 +460,23 @@ def _in_multiword_name(doc: Document, k: int) -> bool:
     return False
 
 
+def _skeleton(name: str, params: ClaimParams) -> str:
+    """A name's consonant skeleton: romanised, vowels dropped, doubled letters
+    collapsed, interchangeable consonants merged. Transliterations of one name agree
+    on it ("Tell"/"Tal", "Kassem"/"Qassem", "Omar"/"Umar"); a changed name does not
+    ("Valbrune"/"Valgrane")."""
+    from anyascii import anyascii
+
+    letters = [ch for ch in anyascii(name).lower() if ch.isalpha()]
+    merged = [next((cls[0] for cls in params.consonant_classes if ch in cls), ch) for ch in letters]
+    out: list[str] = []
+    for ch in merged:
+        if ch in params.vowels or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _parallel_name(src: Document, tgt: Document, lk: Link, s2t: dict[int, set[int]]) -> bool:
     """Two multiword names that run in parallel ("Tamsin Reyes" / "Tamsin Reed"): a
     neighbouring capitalised word is the same or linked on both sides, so the names
@@ -455,9 +488,9 @@ def _parallel_name(src: Document, tgt: Document, lk: Link, s2t: dict[int, set[in
         if not (ss.token_start <= sj < ss.token_end and ts.token_start <= tj < ts.token_end):
             continue
         a, b = src.tokens[sj], tgt.tokens[tj]
-        if a.kind == "word" and b.kind == "word" and a.text[:1].isupper() and b.text[:1].isupper():
-            if norm_form(a.text) == norm_form(b.text) or tj in s2t.get(sj, ()):
-                return True
+        capitalised = a.kind == "word" and b.kind == "word" and a.text[:1].isupper() and b.text[:1].isupper()
+        if capitalised and (norm_form(a.text) == norm_form(b.text) or tj in s2t.get(sj, ())):
+            return True
     return False
 
 
@@ -491,7 +524,9 @@ def _name_findings(
         a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
         same, why = same_entity(a, b)
         close = why.startswith("variant") and float(why.split()[1]) >= params.name_variant_ratio
-        if same and (why in ("exact", "alias") or close):
+        if not same and why.startswith(("different", "variant")) and _skeleton(a, params) == _skeleton(b, params) and len(_skeleton(a, params)) >= 2:
+            same, why, close = True, "transliteration", True
+        if same and (why in ("exact", "alias", "transliteration") or close):
             if why != "exact" and norm_form(a) != norm_form(b):
                 variants.append(f"{a} / {b}: same entity ({why})")
             continue

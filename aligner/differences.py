@@ -9,6 +9,7 @@ live in :mod:`aligner.claims` and are called from :func:`find_differences`.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -188,6 +189,25 @@ def _finding_sort_key(f: Finding) -> tuple:
     return (s if s >= 0 else r, r, f.type)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers_restated(doc: Document, content: Sequence[int], other: Document, other_tokens: Sequence[int]) -> bool:
+    """A span of numbers and unit abbreviations ("min 41 s") whose every number also
+    appears on the other side (as "2:09:41"): a format difference, not content."""
+    numbers: list[str] = []
+    for k in content:
+        text = doc.tokens[k].text
+        if any(ch.isdigit() for ch in text):
+            numbers += [n.lstrip("0") or "0" for n in _DIGITS.findall(text)]
+        elif len(text) > 3:
+            return False
+    if not numbers:
+        return False
+    theirs = {n.lstrip("0") or "0" for k in other_tokens for n in _DIGITS.findall(other.tokens[k].text)}
+    return all(n in theirs for n in numbers)
+
+
 def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> float:
     """Share of the content words among ``tokens`` that have a counterpart in the
     other side's sentences near their bead."""
@@ -275,6 +295,9 @@ def added_dropped(
             for cand in unaligned_spans(doc, ev, toks):
                 if _nearby_share(doc, ev, cand.content) >= params.nearby_span_share:
                     continue  # its content is in a neighbouring sentence of the other side
+                other_doc, other_tokens = (tgt, tgt_tokens) if kind == "dropped" else (src, src_tokens)
+                if _numbers_restated(doc, cand.content, other_doc, other_tokens):
+                    continue  # "2 h 09 min 41 s" / "2:09:41": the same numbers in another format
                 conf = _span_confidence(scores, cand.content)
                 if len(cand.content) < params.min_plain_span_words and not _carries_name_or_number(doc, cand.content):
                     # Two loosely linked plain words inside an aligned sentence are
@@ -291,7 +314,6 @@ def added_dropped(
                 elif conf < params.min_span_confidence:
                     continue
                 span = doc.token_span(cand.first, cand.last)
-                other_doc, other_tokens = (tgt, tgt_tokens) if kind == "dropped" else (src, src_tokens)
                 names_only = len(cand.content) <= 4 and all(doc.tokens[k].text[:1].isupper() for k in cand.content)
                 if names_only and _entity_counterpart(span.text, other_doc, other_tokens):
                     continue
@@ -348,9 +370,34 @@ def _inside(a: Span | None, b: Span | None) -> bool:
 _EXPLAINING = frozenset({"changed", "softened", "strengthened"})
 
 
+_WORD = re.compile(r"\w{4,}")
+
+
+def _new_claims_win(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
+    """A hedge inside a whole new clause is part of an added claim, not a softening of
+    an existing one ("apparently angry over a rejected building permit" is added; a
+    bare "apparently" is softened): a softened/strengthened finding whose cue lies in
+    an added/dropped span with three or more other words of its own gives way to it."""
+    out = []
+    for c in claims:
+        if c.type in ("softened", "strengthened"):
+            beaten = False
+            for f in spans:
+                mine = f.rendition_span if f.type == "added" else f.source_span
+                cue = c.rendition_span if f.type == "added" else c.source_span
+                if _inside(cue, mine) and len(_WORD.findall(mine.text.replace(cue.text, " "))) >= 3:
+                    beaten = True
+                    break
+            if beaten:
+                continue
+        out.append(c)
+    return out
+
+
 def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
     """Claim findings win over the added/dropped span they explain: "Kridel wrote" is
     an attribution (softened), not an added span. Duplicate claims are dropped."""
+    claims = _new_claims_win(claims, spans)
     out: list[Finding] = []
     seen: set[tuple] = set()
     for f in claims:

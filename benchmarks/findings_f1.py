@@ -27,6 +27,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,7 @@ def reliability(results: Sequence[CaseResult], edges: Sequence[float] = (0.0, 0.
     for res in results:
         owner = max_matching(res.gold, res.pred)
         pairs += [(p.confidence, owner[j] >= 0) for j, p in enumerate(res.pred)]
-    for lo, hi in zip(edges, edges[1:], strict=False):
+    for lo, hi in pairwise(edges):
         inside = [ok for c, ok in pairs if lo <= c < hi]
         mean_conf = [c for c, _ in pairs if lo <= c < hi]
         bins.append({

@@ -272,9 +272,9 @@ def _cue_findings(
             verb = "added in the rendition" if where == "rendition" else "in the source, absent from the rendition"
             evidence = f"{label} '{cue.text}' {verb}; it governs a claim present on both sides"
             if where == "rendition":
-                f = Finding("", ftype, "medium", 0.7, claim_span, cue_span, [f"{cue.category}: {cue.cue}"], evidence)
+                f = Finding("", ftype, "medium", 0.7, claim_span, cue_span, [f"{cue.category}: {cue.cue}"], evidence, "cue")
             else:
-                f = Finding("", ftype, "medium", 0.7, cue_span, claim_span, [f"{cue.category}: {cue.cue}"], evidence)
+                f = Finding("", ftype, "medium", 0.7, cue_span, claim_span, [f"{cue.category}: {cue.cue}"], evidence, "cue")
             findings.append(f)
     return findings
 
@@ -301,6 +301,7 @@ def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s, param
                 src.token_span(sc.start, sc.end - 1), tgt.token_span(tc.start, tc.end - 1),
                 [f"modal: {sc.cue} ({sc.strength:.1f})", f"modal: {tc.cue} ({tc.strength:.1f})"],
                 f"modal strength {sc.strength:.1f} in the source becomes {tc.strength:.1f} in the rendition",
+                "modal",
             )
         )
     return findings
@@ -352,9 +353,9 @@ def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2
                 "negates a claim the other side affirms"
             )
             if where == "rendition":
-                f = Finding("", "contradicted", "high", 0.75, claim_span, cue_span, [f"negator: {cue.cue}"], evidence)
+                f = Finding("", "contradicted", "high", 0.75, claim_span, cue_span, [f"negator: {cue.cue}"], evidence, "negation")
             else:
-                f = Finding("", "contradicted", "high", 0.75, cue_span, claim_span, [f"negator: {cue.cue}"], evidence)
+                f = Finding("", "contradicted", "high", 0.75, cue_span, claim_span, [f"negator: {cue.cue}"], evidence, "negation")
             findings.append(f)
     return findings
 
@@ -440,6 +441,7 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
             Finding(
                 "", "changed", "high", 0.9 if linked else 0.75, s_span, t_span, [],
                 f"{kind} '{s_span.text}' in the source does not match '{t_span.text}' in the rendition after normalisation",
+                kind,
             )
         )
     return findings
@@ -544,7 +546,7 @@ def _name_findings(
         findings.append(
             Finding(
                 "", "changed", "high", 0.7, src.token_span(lk.source, lk.source), tgt.token_span(lk.rendition, lk.rendition),
-                [], evidence,
+                [], evidence, "name",
             )
         )
     return findings
@@ -563,6 +565,7 @@ def _antonym_findings(src: Document, tgt: Document, links: Sequence[Link]) -> li
                     "", "contradicted", "high", 0.7, src.token_span(lk.source, lk.source),
                     tgt.token_span(lk.rendition, lk.rendition), [f"antonyms: {a} / {b}"],
                     f"aligned words are antonyms: '{a}' vs '{b}'",
+                    "antonym",
                 )
             )
     return findings

@@ -22,6 +22,7 @@ from .differences import (
     FindingParams,
     TokenEvidence,
     added_dropped,
+    calibrated,
     coverage,
     diff_scores,
     merge_findings,
@@ -124,6 +125,8 @@ class CompareOptions:
     rendition_lang: str | None = None
     translate: bool = True
     method: str | None = None
+    # Findings less confident than this are left out (None: [findings] min_confidence).
+    min_confidence: float | None = None
 
 
 @dataclass
@@ -390,9 +393,10 @@ def compare_documents(
                 name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
             )
             spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
-            findings = merge_findings(claims, spans)
+            findings = calibrated(merge_findings(claims, spans), config.get("confidence", {}))
             note = ""
-        findings = number_findings(findings)
+        floor = options.min_confidence if options.min_confidence is not None else float(config.get("findings", {}).get("min_confidence", 0.0))
+        findings = number_findings([f for f in findings if f.confidence >= floor])
 
     counts = {t: 0 for t in FINDING_TYPES}
     for f in findings:

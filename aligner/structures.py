@@ -132,6 +132,10 @@ class Finding:
     rendition_span: Span | None
     cues: list[str] = field(default_factory=list)
     evidence: str = ""
+    # Which check made the finding ("cue", "modal", "negation", "antonym", "date",
+    # "quantity", "name", "span", "sentence"): its confidence is that check's precision
+    # measured on labelled cases ([confidence] in configs/default.toml).
+    basis: str = ""
 
     def to_json(self) -> dict:
         return {

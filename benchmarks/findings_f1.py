@@ -47,6 +47,7 @@ class Item:
     rendition: Interval
     confidence: float = 1.0
     text: str = ""
+    basis: str = ""
 
 
 @dataclass(slots=True)
@@ -171,6 +172,20 @@ def reliability(results: Sequence[CaseResult], edges: Sequence[float] = (0.0, 0.
     return bins
 
 
+def calibration(results: Sequence[CaseResult]) -> dict[str, dict]:
+    """Precision of every check (finding basis and type) over the cases, smoothed
+    towards 1/2 with one pseudo-hit and one pseudo-miss so that a rare check is not
+    given 0 or 1: the ``[confidence]`` table of configs/default.toml."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for res in results:
+        for j, p in enumerate(res.pred):
+            groups[f"{p.basis}:{p.type}"].append(res.owner[j] >= 0)
+    return {
+        key: {"findings": len(hits), "correct": sum(hits), "confidence": round((sum(hits) + 1) / (len(hits) + 2), 2)}
+        for key, hits in sorted(groups.items())
+    }
+
+
 def read_cases(paths: Sequence[Path], langs: set[str] | None) -> list[dict]:
     cases: list[dict] = []
     for path in paths:
@@ -213,6 +228,7 @@ def run_cases(cases: Sequence[dict], models, translate: bool = False, progress: 
                 (f.rendition_span.start, f.rendition_span.end) if f.rendition_span else None,
                 float(f.confidence),
                 (f.source_span.text if f.source_span else "") + " => " + (f.rendition_span.text if f.rendition_span else ""),
+                f.basis,
             )
             for f in comp.findings
         ]
@@ -284,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--predictions", type=Path, help="write predictions as JSONL (check.py --score format)")
     ap.add_argument("--min-confidence", type=float, default=0.0, help="score only findings at least this confident")
     ap.add_argument("--reliability", action="store_true", help="print the confidence reliability table")
+    ap.add_argument("--calibrate", action="store_true", help="print the [confidence] table measured on these cases")
     ap.add_argument("--translate", action="store_true", help="use the MT path when a Marian model resolves")
     ap.add_argument("--config", type=Path, help="a TOML merged over the defaults (as compare --config)")
     ap.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
@@ -320,10 +337,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = [[f"[{b['from']:.2f}, {b['to']:.2f})", b["findings"], b["correct"], _fmt(b["precision"]),
                  _fmt(b["mean_confidence"])] for b in rel]
         print(table(rows, ["confidence", "findings", "correct", "precision", "mean conf"]))
+    cal = calibration(results)
+    if args.calibrate:
+        print()
+        print("# [confidence] measured on these cases: precision of each check, (correct + 1) / (findings + 2)")
+        print("[confidence]")
+        for key, v in cal.items():
+            print(f'"{key}" = {v["confidence"]:.2f}  # {v["correct"]}/{v["findings"]}')
     if args.json:
         args.json.write_text(json.dumps({
             "cases": [str(p) for p in paths], "langs": args.langs, "n_cases": len(cases),
-            "min_confidence": args.min_confidence, "scores": scores, "reliability": rel,
+            "min_confidence": args.min_confidence, "scores": scores, "reliability": rel, "calibration": cal,
             "signature": getattr(models.encoder, "name", ""),
         }, indent=1), encoding="utf-8")
     if args.predictions:

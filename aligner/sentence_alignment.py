@@ -27,6 +27,7 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,10 @@ class AlignParams:
     # Weight of the length term: squared log ratio of a bead's character lengths,
     # centred on the documents' own ratio (Gale & Church's idea; 0 = off).
     length_weight: float = 0.1
+    # Where the band of a long document comes from: "halving" (Vecalign's coarse-to-
+    # fine recursion) or "anchors" (Bertalign's mutual best 1-1 matches, the windows
+    # between consecutive anchors searched in full).
+    band_source: str = "halving"
 
     @classmethod
     def from_config(cls, section: dict) -> AlignParams:
@@ -120,8 +125,9 @@ def _prior(x: np.ndarray, background: np.ndarray | None, size: int) -> np.ndarra
     sentences (averaged blocks look more alike than single sentences)."""
     if background is None:
         return None
-    bg = _block_vectors(background, min(size, len(background)))
-    return 1.0 - (x @ bg.T).mean(axis=1)
+    # The mean of the dot products is the dot product with the mean: O(n), not O(n x k).
+    centre = _block_vectors(background, min(size, len(background))).mean(axis=0)
+    return 1.0 - x @ centre
 
 
 def background_sentences(config: dict[str, Any]) -> list[str]:
@@ -180,13 +186,15 @@ def _dp(
             norm_s[(a, b)] = _norm_terms(blocks_s[a], blocks_t[b], params, params.max_bead + b - 1, ps)
             norm_t[(a, b)] = _norm_terms(blocks_t[b], blocks_s[a], params, params.max_bead + a - 1, pt)
 
-    len_s = len_t = None
+    log_s = log_t = None
     log_ratio = 0.0
     if lengths is not None and params.length_weight > 0:
-        # Cumulative lengths (+1 per sentence so no block is empty).
-        len_s = np.concatenate([[0.0], np.cumsum(lengths[0] + 1.0)])
-        len_t = np.concatenate([[0.0], np.cumsum(lengths[1] + 1.0)])
-        log_ratio = float(np.log(len_s[-1] / len_t[-1]))
+        # Log character length of every block (+1 per sentence so none is empty).
+        cum_s = np.concatenate([[0.0], np.cumsum(lengths[0] + 1.0)])
+        cum_t = np.concatenate([[0.0], np.cumsum(lengths[1] + 1.0)])
+        log_s = {a: np.log(cum_s[a:] - cum_s[:-a]) for a in range(1, params.max_bead + 1) if a <= n}
+        log_t = {b: np.log(cum_t[b:] - cum_t[:-b]) for b in range(1, params.max_bead + 1) if b <= m}
+        log_ratio = float(np.log(cum_s[-1] / cum_t[-1]))
 
     inf = np.inf
     width = hi - lo + 1
@@ -231,10 +239,8 @@ def _dp(
                     # A small additive term too: with identical sentences every cost
                     # is 0 and only this keeps 1-1 beads ahead of merged ones.
                     step[valid] = base * factor + 0.01 * (a + b - 2)
-                    if len_s is not None and len_t is not None:
-                        ls = len_s[pi + a] - len_s[pi]
-                        lt = len_t[vj + b] - len_t[vj]
-                        step[valid] += params.length_weight * (np.log(ls / lt) - log_ratio) ** 2
+                    if log_s is not None and log_t is not None:
+                        step[valid] += params.length_weight * (log_s[a][pi] - log_t[b][vj] - log_ratio) ** 2
                     cosv[valid] = c
                     basev[valid] = base
             total = prev + step
@@ -301,6 +307,45 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return _normalise(np.vstack([pairs, v[even:]]))
 
 
+def _band_from_anchors(src: np.ndarray, tgt: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bertalign's first step as a band: mutual best 1-1 matches, the longest chain of
+    them monotone in both documents, and each window between consecutive anchors
+    allowed in full (widened by ``band``)."""
+    n, m = len(src), len(tgt)
+    best_t, _, best_s, _ = _mutual_best(src, tgt, np.ones(n), np.ones(m))
+    mutual = [(i, int(j)) for i, j in enumerate(best_t) if best_s[j] == i]
+    # Longest increasing chain in j (pairs are already in i order): patience sorting.
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(mutual)
+    for k, (_, j) in enumerate(mutual):
+        pos = int(np.searchsorted(tails, j))
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(k)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = k
+        prev[k] = tail_idx[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(mutual[k])
+        k = prev[k]
+    points = [(0, 0), *[(i + 1, j + 1) for i, j in reversed(chain)], (n, m)]
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (i0, j0), (i1, j1) in itertools.pairwise(points):
+        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
+        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
+    lo = np.maximum(0, lo - band)
+    hi = np.minimum(m, hi + band)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
 def _halve_lengths(v: np.ndarray) -> np.ndarray:
     even = len(v) - len(v) % 2
     return np.concatenate([v[:even].reshape(-1, 2).sum(axis=1), v[even:]])
@@ -321,8 +366,11 @@ def _align_monotone(
         hi = np.full(n + 1, m, dtype=np.int64)
         return _dp(src, tgt, lo, hi, params, background, lengths)
     half = None if lengths is None else (_halve_lengths(lengths[0]), _halve_lengths(lengths[1]))
-    path = _align_monotone(_halve(src), _halve(tgt), params, background, half)
-    lo, hi = _band_from_path(path, n, m, params.band)
+    if params.band_source == "anchors":
+        lo, hi = _band_from_anchors(src, tgt, params.band)
+    else:
+        path = _align_monotone(_halve(src), _halve(tgt), params, background, half)
+        lo, hi = _band_from_path(path, n, m, params.band)
     return _dp(src, tgt, lo, hi, params, background, lengths)
 
 

@@ -50,6 +50,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-background": {"background": False},
     "no-length": {"length_weight": 0.0},
     "max-bead-2": {"max_bead": 2},
+    "anchors": {"band_source": "anchors"},
 }
 
 

@@ -217,6 +217,7 @@ def sentence_beads(
         np.array([s.boilerplate for s in src.sentences]),
         np.array([s.boilerplate for s in tgt.sentences]),
         background,
+        ([len(s.text) for s in src.sentences], [len(s.text) for s in tgt.sentences]),
     )
 
 

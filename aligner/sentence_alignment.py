@@ -27,6 +27,7 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,13 @@ class AlignParams:
     # Generic sentences are more unrelated than sentences of one document (which share
     # a topic): the encoder-level background times this is the document-level one.
     background_scale: float = 0.85
+    # Weight of the length term: squared log ratio of a bead's character lengths,
+    # centred on the documents' own ratio (Gale & Church's idea; 0 = off).
+    length_weight: float = 0.1
+    # Where the band of a long document comes from: "halving" (Vecalign's coarse-to-
+    # fine recursion) or "anchors" (Bertalign's mutual best 1-1 matches, the windows
+    # between consecutive anchors searched in full).
+    band_source: str = "halving"
 
     @classmethod
     def from_config(cls, section: dict) -> AlignParams:
@@ -117,8 +125,9 @@ def _prior(x: np.ndarray, background: np.ndarray | None, size: int) -> np.ndarra
     sentences (averaged blocks look more alike than single sentences)."""
     if background is None:
         return None
-    bg = _block_vectors(background, min(size, len(background)))
-    return 1.0 - (x @ bg.T).mean(axis=1)
+    # The mean of the dot products is the dot product with the mean: O(n), not O(n x k).
+    centre = _block_vectors(background, min(size, len(background))).mean(axis=0)
+    return 1.0 - x @ centre
 
 
 def background_sentences(config: dict[str, Any]) -> list[str]:
@@ -156,6 +165,7 @@ def _dp(
     hi: np.ndarray,
     params: AlignParams,
     background: np.ndarray | None,
+    lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[int, int, int, int, float]]:
     """Monotone DP restricted to cells ``lo[i] <= j <= hi[i]`` (prefix lengths).
 
@@ -175,6 +185,16 @@ def _dp(
             ps, pt = _prior(blocks_s[a], background, b), _prior(blocks_t[b], background, a)
             norm_s[(a, b)] = _norm_terms(blocks_s[a], blocks_t[b], params, params.max_bead + b - 1, ps)
             norm_t[(a, b)] = _norm_terms(blocks_t[b], blocks_s[a], params, params.max_bead + a - 1, pt)
+
+    log_s = log_t = None
+    log_ratio = 0.0
+    if lengths is not None and params.length_weight > 0:
+        # Log character length of every block (+1 per sentence so none is empty).
+        cum_s = np.concatenate([[0.0], np.cumsum(lengths[0] + 1.0)])
+        cum_t = np.concatenate([[0.0], np.cumsum(lengths[1] + 1.0)])
+        log_s = {a: np.log(cum_s[a:] - cum_s[:-a]) for a in range(1, params.max_bead + 1) if a <= n}
+        log_t = {b: np.log(cum_t[b:] - cum_t[:-b]) for b in range(1, params.max_bead + 1) if b <= m}
+        log_ratio = float(np.log(cum_s[-1] / cum_t[-1]))
 
     inf = np.inf
     width = hi - lo + 1
@@ -219,6 +239,8 @@ def _dp(
                     # A small additive term too: with identical sentences every cost
                     # is 0 and only this keeps 1-1 beads ahead of merged ones.
                     step[valid] = base * factor + 0.01 * (a + b - 2)
+                    if log_s is not None and log_t is not None:
+                        step[valid] += params.length_weight * (log_s[a][pi] - log_t[b][vj] - log_ratio) ** 2
                     cosv[valid] = c
                     basev[valid] = base
             total = prev + step
@@ -285,8 +307,56 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return _normalise(np.vstack([pairs, v[even:]]))
 
 
+def _band_from_anchors(src: np.ndarray, tgt: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bertalign's first step as a band: mutual best 1-1 matches, the longest chain of
+    them monotone in both documents, and each window between consecutive anchors
+    allowed in full (widened by ``band``)."""
+    n, m = len(src), len(tgt)
+    best_t, _, best_s, _ = _mutual_best(src, tgt, np.ones(n), np.ones(m))
+    mutual = [(i, int(j)) for i, j in enumerate(best_t) if best_s[j] == i]
+    # Longest increasing chain in j (pairs are already in i order): patience sorting.
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(mutual)
+    for k, (_, j) in enumerate(mutual):
+        pos = int(np.searchsorted(tails, j))
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(k)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = k
+        prev[k] = tail_idx[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(mutual[k])
+        k = prev[k]
+    points = [(0, 0), *[(i + 1, j + 1) for i, j in reversed(chain)], (n, m)]
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (i0, j0), (i1, j1) in itertools.pairwise(points):
+        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
+        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
+    lo = np.maximum(0, lo - band)
+    hi = np.minimum(m, hi + band)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def _halve_lengths(v: np.ndarray) -> np.ndarray:
+    even = len(v) - len(v) % 2
+    return np.concatenate([v[:even].reshape(-1, 2).sum(axis=1), v[even:]])
+
+
 def _align_monotone(
-    src: np.ndarray, tgt: np.ndarray, params: AlignParams, background: np.ndarray | None
+    src: np.ndarray,
+    tgt: np.ndarray,
+    params: AlignParams,
+    background: np.ndarray | None,
+    lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[int, int, int, int, float]]:
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
@@ -294,10 +364,47 @@ def _align_monotone(
     if (n + 1) * (m + 1) <= _FULL_DP_CELLS or min(n, m) < 8:
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
-        return _dp(src, tgt, lo, hi, params, background)
-    path = _align_monotone(_halve(src), _halve(tgt), params, background)
-    lo, hi = _band_from_path(path, n, m, params.band)
-    return _dp(src, tgt, lo, hi, params, background)
+        return _dp(src, tgt, lo, hi, params, background, lengths)
+    half = None if lengths is None else (_halve_lengths(lengths[0]), _halve_lengths(lengths[1]))
+    if params.band_source == "anchors":
+        lo, hi = _band_from_anchors(src, tgt, params.band)
+    else:
+        path = _align_monotone(_halve(src), _halve(tgt), params, background, half)
+        lo, hi = _band_from_path(path, n, m, params.band)
+    return _dp(src, tgt, lo, hi, params, background, lengths)
+
+
+_MOVED_BLOCK_CELLS = 1 << 22
+
+
+def _mutual_best(
+    s: np.ndarray, t: np.ndarray, ns: np.ndarray, nt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Best column of each row and best row of each column of the normalised cost
+    ``(1 - s t^T) / mean(ns_i, nt_j)``, computed in float32 blocks of rows so memory
+    stays linear in the number of sentences (16,000 lonely sentences a side would
+    need a 2 GB matrix at once)."""
+    s32, t32 = s.astype(np.float32), t.astype(np.float32)
+    ns32, nt32 = (0.5 * ns).astype(np.float32), (0.5 * nt).astype(np.float32)
+    best_t = np.zeros(len(s), dtype=np.int64)
+    best_t_cost = np.zeros(len(s), dtype=np.float32)
+    best_s = np.zeros(len(t), dtype=np.int64)
+    best_s_cost = np.full(len(t), np.inf, dtype=np.float32)
+    rows = max(1, _MOVED_BLOCK_CELLS // max(1, len(t)))
+    cols = np.arange(len(t))
+    for r0 in range(0, len(s), rows):
+        block = s32[r0 : r0 + rows] @ t32.T
+        np.subtract(1.0, block, out=block)
+        block /= ns32[r0 : r0 + rows, None] + nt32[None, :]
+        arg = block.argmin(axis=1)
+        best_t[r0 : r0 + rows] = arg
+        best_t_cost[r0 : r0 + rows] = block[np.arange(len(arg)), arg]
+        col_arg = block.argmin(axis=0)
+        col_cost = block[col_arg, cols]
+        better = col_cost < best_s_cost
+        best_s[better] = col_arg[better] + r0
+        best_s_cost[better] = col_cost[better]
+    return best_t, best_t_cost, best_s, best_s_cost
 
 
 def _find_moved(
@@ -316,17 +423,34 @@ def _find_moved(
         return [], set(), set()
     s = src[lonely_s]
     t = tgt[lonely_t]
-    cos = s @ t.T
     ns = _norm_terms(s, tgt, params, params.max_bead, _prior(s, background, 1))
     nt = _norm_terms(t, src, params, params.max_bead, _prior(t, background, 1))
-    cost = (1.0 - cos) / (0.5 * (ns[:, None] + nt[None, :]))
+    best_t, best_t_cost, best_s, _ = _mutual_best(s, t, ns, nt)
     pairs: list[tuple[int, int, float]] = []
-    best_t = cost.argmin(axis=1)
-    best_s = cost.argmin(axis=0)
     for a, b in enumerate(best_t):
-        if best_s[b] == a and cost[a, b] <= params.moved_max_cost:
-            pairs.append((lonely_s[a], lonely_t[b], float(cos[a, b])))
+        if best_s[b] == a and best_t_cost[a] <= params.moved_max_cost:
+            pairs.append((lonely_s[a], lonely_t[b], float(s[a] @ t[b])))
     return pairs, {p[0] for p in pairs}, {p[1] for p in pairs}
+
+
+def one_to_one_costs(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    pairs: np.ndarray,
+    params: AlignParams | None = None,
+    background: np.ndarray | None = None,
+) -> np.ndarray:
+    """Normalised cost of pairing source sentence ``i`` with rendition sentence ``j``
+    for each row ``(i, j)`` of ``pairs``, exactly as the DP prices a 1-1 bead (used to
+    calibrate the gap cost on data: ``benchmarks/sentalign_f1.py --calibrate``)."""
+    params = params or AlignParams()
+    src = _normalise(np.asarray(src_vectors, dtype=np.float64))
+    tgt = _normalise(np.asarray(tgt_vectors, dtype=np.float64))
+    bg = None if background is None or len(background) == 0 else _normalise(np.asarray(background, dtype=np.float64))
+    ns = _norm_terms(src, tgt, params, params.max_bead, _prior(src, bg, 1))
+    nt = _norm_terms(tgt, src, params, params.max_bead, _prior(tgt, bg, 1))
+    i, j = np.asarray(pairs, dtype=np.int64).reshape(-1, 2).T
+    return (1.0 - np.einsum("kd,kd->k", src[i], tgt[j])) / (0.5 * (ns[i] + nt[j]))
 
 
 def align_sentences(
@@ -336,6 +460,7 @@ def align_sentences(
     src_skip: np.ndarray | None = None,
     tgt_skip: np.ndarray | None = None,
     background: np.ndarray | None = None,
+    lengths: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> list[Bead]:
     """Align two documents given one vector per sentence.
 
@@ -343,6 +468,8 @@ def align_sentences(
     beads but are never paired by the moved-sentence pass. ``background`` holds the
     same encoder's vectors of generic unrelated sentences (:func:`background_vectors`),
     the reference of "unrelated" that short documents cannot supply themselves.
+    ``lengths`` (characters of each source and rendition sentence) enables the
+    length term when ``params.length_weight`` is positive.
     Beads come back in source order, each sentence in exactly one bead.
     """
     params = params or AlignParams()
@@ -352,7 +479,10 @@ def align_sentences(
     src_skip = np.zeros(n, dtype=bool) if src_skip is None else np.asarray(src_skip, dtype=bool)
     tgt_skip = np.zeros(m, dtype=bool) if tgt_skip is None else np.asarray(tgt_skip, dtype=bool)
     bg = None if background is None or len(background) == 0 else _normalise(np.asarray(background, dtype=np.float64))
-    path = _align_monotone(src, tgt, params, bg)
+    lens = None
+    if lengths is not None:
+        lens = (np.asarray(lengths[0], dtype=np.float64), np.asarray(lengths[1], dtype=np.float64))
+    path = _align_monotone(src, tgt, params, bg, lens)
     moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params, bg)
     keyed: list[tuple[tuple[float, float], Bead]] = []
     last_src = -1.0

@@ -30,10 +30,13 @@ __all__ = [
     "DateNames",
     "NumberWords",
     "QuantityWords",
+    "base_lang",
     "comma_decimal",
     "date_names",
     "digit_table",
     "fold_accents",
+    "join_tokens",
+    "norm_token",
     "number_words",
     "quantity_words",
 ]
@@ -361,3 +364,29 @@ def date_names(lang: str) -> DateNames:
         day_suffixes=frozenset(table.get("day_suffixes", [])),
         ordinal_dot=bool(pack.get("ordinal_dot", False)),
     )
+
+
+# --------------------------------------------------------------------- token forms
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})
+
+
+def base_lang(lang: str) -> str:
+    """"fr-FR", "FR", "fr_CA" -> "fr"."""
+    return _base(lang)
+
+
+def norm_token(tok: str) -> str:
+    """The comparison form of a token: NFC (a decomposed é equals é), ASCII apostrophe,
+    ASCII digits (٣ = 3), lower case."""
+    return unicodedata.normalize("NFC", tok).translate(_APOSTROPHES).translate(digit_table()).lower()
+
+
+def join_tokens(tokens: Iterable[str]) -> str:
+    """Readable text of a token run, for messages only (offsets come from indices)."""
+    out = ""
+    for tok in tokens:
+        if out and not (tok in {")", "]", ",", ".", ";", ":", "%", "»"} or out[-1] in "([«" or out.endswith("'")):
+            out += " "
+        out += tok
+    return out

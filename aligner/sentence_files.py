@@ -12,13 +12,17 @@ from typing import Any
 from .errors import InputError
 from .language import check_language, detect_language
 from .pipeline import Models, _sentence_words, prepare_document, sentence_beads
-from .reading import read_text
+from .reading import ReadText, read_text
 from .segmentation import tokenize
 from .structures import Bead, Document, Sentence
 
 
-def _presegmented(path: str, lang: str | None) -> Document:
-    read = read_text(path)
+def _as_read(given: str | ReadText) -> ReadText:
+    return given if isinstance(given, ReadText) else read_text(given)
+
+
+def _presegmented(given: str | ReadText, lang: str | None) -> Document:
+    read = _as_read(given)
     code = check_language(lang) if lang else detect_language(read.text)[0]
     doc = Document(read.text, code, read.path, read.sha256)
     pos = 0
@@ -31,13 +35,13 @@ def _presegmented(path: str, lang: str | None) -> Document:
         doc.sentences.append(Sentence(sid, start, end, body, len(doc.tokens), len(doc.tokens) + len(toks)))
         doc.tokens.extend(toks)
     if not doc.sentences:
-        raise InputError(f"{path}: no lines")
+        raise InputError(f"{read.path}: no lines")
     return doc
 
 
 def align_sentence_files(
-    source: str,
-    rendition: str,
+    source: str | ReadText,
+    rendition: str | ReadText,
     models: Models,
     presegmented: bool = False,
     source_lang: str | None = None,
@@ -46,8 +50,8 @@ def align_sentence_files(
     if presegmented:
         src, tgt = _presegmented(source, source_lang), _presegmented(rendition, rendition_lang)
     else:
-        src = prepare_document(read_text(source), source_lang, models.config, "source")
-        tgt = prepare_document(read_text(rendition), rendition_lang, models.config, "rendition")
+        src = prepare_document(_as_read(source), source_lang, models.config, "source")
+        tgt = prepare_document(_as_read(rendition), rendition_lang, models.config, "rendition")
     enc = models.encoder
     src_emb = enc.embed(_sentence_words(src))
     tgt_emb = enc.embed(_sentence_words(tgt))

@@ -1339,7 +1339,7 @@ def test_utf16_and_utf32_without_bom_are_read(tmp_path, encoding):
 
 
 def test_bomless_utf16_that_cannot_be_recognised_says_so(tmp_path):
-    with pytest.raises(InputError, match="UTF-16/32 (text )?without a byte-order mark"):
+    with pytest.raises(InputError, match=r"UTF-16/32 (text )?without a byte-order mark"):
         read_text(str(write(tmp_path / "ar.txt", AR.replace(" ", "").replace("\n", "").encode("utf-16-le"))))
 
 

@@ -77,6 +77,14 @@ def _load_models(config, encoder, mt_model, mt_backend, device, progress):
         )
     except ModelUnavailable as exc:
         raise InputError(str(exc)) from None
+    except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)
+        from aligner.cache import cache_dir
+
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise InputError(
+            f"models could not be loaded: {exc.strerror or exc}{where}; check the cache directory "
+            f"{cache_dir()} or set ALIGNER_CACHE to a writable one"
+        ) from None
 
 
 def _read_checked(path: str, settings, max_chars: int | None):
@@ -184,11 +192,13 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
             models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], progress)
         options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
         result = compare_texts(src_read, tgt_read, models, options, stage_timer(beat))
-    for doc in (result.source, result.rendition):
-        for w in doc.warnings:
-            _warn(w)
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _write_output(render(result, fmt, color=color, quiet=quiet), output, inputs, force)
+        for doc in (result.source, result.rendition):
+            for w in doc.warnings:
+                _warn(w)
+        color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        with beat.step("writing the report"):
+            report = render(result, fmt, color=color, quiet=quiet)
+    _write_output(report, output, inputs, force)
     if any(f.type in types for f in result.findings):
         sys.exit(1)
 
@@ -223,8 +233,9 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-        with beat.step("aligning sentences"):
-            src, tgt, beads = align_sentence_files(src_read, tgt_read, models, presegmented, source_lang, rendition_lang)
+        src, tgt, beads = align_sentence_files(
+            src_read, tgt_read, models, presegmented, source_lang, rendition_lang, step=beat.step
+        )
     _write_output(render_beads(src, tgt, beads, fmt), output, inputs, force)
 
 

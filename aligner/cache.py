@@ -26,7 +26,15 @@ def cache_dir() -> Path:
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = Path(xdg) / "aligner" if xdg else Path.home() / ".cache" / "aligner"
-    problem = writable_problem(base, create=True)
+    # Only a cache that cannot exist is refused here: a read-only one still serves a
+    # model built earlier (a write it would need fails later, naming the directory).
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        problem = None if base.is_dir() else "a file, not a directory"
+    except FileExistsError:
+        problem = "a file, not a directory"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
     if problem:
         raise InputError(
             f"cache directory {terminal_safe(str(base))} cannot be used ({problem}); "

@@ -62,12 +62,10 @@ class Heartbeat:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Name the stage shown while the block runs."""
-        previous, self.stage = self.stage, name
-        try:
-            yield
-        finally:
-            self.stage = previous
+        """Name the stage shown from now on (until the next step starts: the short
+        gaps between steps belong to the last one)."""
+        self.stage = name
+        yield
 
 
 def stage_timer(heartbeat: Heartbeat):

@@ -87,13 +87,18 @@ def _load_models(config, encoder, mt_model, mt_backend, device, progress):
         ) from None
 
 
-def _read_checked(path: str, settings, max_chars: int | None):
-    """Read one input and refuse it up front when it is far too large."""
+def _read_checked(path: str, settings, max_chars: int | None, default: int | None = None):
+    """Read one input and refuse it up front when it is far too large (``default``:
+    the command's own limit instead of ``[limits] max_chars``)."""
     from aligner.reading import check_size, read_text
 
     read = read_text(path)
-    limit = settings.limits.max_chars if max_chars is None else max_chars
-    check_size(read, limit, settings.limits.max_sentence_chars if limit else 0)
+    if max_chars is None:
+        limit = settings.limits.max_chars if default is None else default
+    else:
+        limit = max_chars
+    key = "max_chars" if default is None else "sentences_max_chars"
+    check_size(read, limit, settings.limits.max_sentence_chars if limit else 0, key)
     return read
 
 
@@ -227,8 +232,8 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
     check_output(output, inputs, force)
     _check_models(obj["device"], encoder)
     # Bad input fails before the models load.
-    src_read = _read_checked(source, settings, max_chars)
-    tgt_read = _read_checked(rendition, settings, max_chars)
+    src_read = _read_checked(source, settings, max_chars, settings.limits.sentences_max_chars)
+    tgt_read = _read_checked(rendition, settings, max_chars, settings.limits.sentences_max_chars)
     _setup_threads(obj["threads"])
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):

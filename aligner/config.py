@@ -240,6 +240,7 @@ class BoilerplateSettings(_Section):
 class LimitsSettings(_Section):
     section = "limits"
     max_chars: int = field(metadata=_spec("int", lo=0))
+    sentences_max_chars: int = field(metadata=_spec("int", lo=0))
     max_sentence_chars: int = field(metadata=_spec("int", lo=0))
 
 

@@ -397,7 +397,7 @@ def longest_unbroken(text: str) -> tuple[int, int]:
     return best
 
 
-def check_size(read: ReadText, max_chars: int, max_sentence_chars: int) -> None:
+def check_size(read: ReadText, max_chars: int, max_sentence_chars: int, key: str = "max_chars") -> None:
     """Refuse, before any model loads, an input far beyond what a comparison finishes
     in reasonable time and memory (0 = no limit). The message gives the size and the
     ``--max-chars`` override."""
@@ -405,7 +405,7 @@ def check_size(read: ReadText, max_chars: int, max_sentence_chars: int) -> None:
     size = len(read.text)
     if max_chars and size > max_chars:
         raise InputError(
-            f"{name}: {size:,} characters, more than the limit of {max_chars:,} ([limits] max_chars); "
+            f"{name}: {size:,} characters, more than the limit of {max_chars:,} ([limits] {key}); "
             f"a comparison this long would run for hours: split the text, or pass --max-chars {size} to try anyway"
         )
     if max_sentence_chars and size > max_sentence_chars:

@@ -397,7 +397,11 @@ def _interrupted() -> None:
 
 
 def _usage_error(exc: click.ClickException) -> None:
-    """Click's usage errors (four lines with a usage banner) as one line."""
+    """Click's usage errors (four lines with a usage banner) as one line; a bare
+    ``aligner`` (or a group without its command) still shows the help."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()
+        sys.exit(2)
     message = " ".join(exc.format_message().split())
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:

@@ -1425,6 +1425,11 @@ def test_usage_errors_are_one_line(cli_inproc, args):
     assert "--help" in err
 
 
+def test_bare_command_still_shows_the_help(cli_inproc):
+    rc, out, err = cli_inproc(loader=_no_load)
+    assert rc == 2 and "Commands:" in out + err and "compare" in out + err
+
+
 def test_python_warnings_are_one_line_messages(cli_inproc, tmp_path):
     """The cache-rebuild notice is a RuntimeWarning in the library: on the command
     line it is one ``aligner: warning:`` line, without the warning class or source line."""

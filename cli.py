@@ -6,6 +6,8 @@ imported by the commands that need them, so ``aligner --help`` is instant.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,12 +22,25 @@ FORMATS = ("text", "json", "html", "xliff", "tsv")
 
 class _State:
     debug = False
-    interrupted = False
+    signals = None  # aligner.output.Signals, installed by run()
+
+    @classmethod
+    def interrupted(cls) -> bool:
+        return cls.signals is not None and cls.signals.received is not None
 
 
 def _fail(message: str) -> None:
-    click.echo(f"aligner: error: {message}", err=True)
+    from aligner.errors import terminal_safe
+
+    # One line: line breaks inside a library's message become spaces.
+    click.echo(f"aligner: error: {terminal_safe(' '.join(message.splitlines()))}", err=True)
     sys.exit(2)
+
+
+def _warn(message: str) -> None:
+    from aligner.errors import terminal_safe
+
+    click.echo(f"aligner: warning: {terminal_safe(message)}", err=True)
 
 
 def _setup_threads(threads: int | None) -> None:
@@ -34,13 +49,26 @@ def _setup_threads(threads: int | None) -> None:
     torch.set_num_threads(threads or min(4, os.cpu_count() or 1))
 
 
-def _load_models(config_file, encoder, mt_model, mt_backend, device, progress):
-    from aligner.config import load_config
+def _settings(config_file: str | None):
+    """The validated settings, before anything loads (a bad value: one line, exit 2)."""
+    from aligner.config import load_settings
+
+    return load_settings(config_file)
+
+
+def _check_models(device: str, encoder: str | None = None, mt_model: str | None = None) -> None:
+    from aligner.hub import check_device, check_model_path
+
+    check_model_path(encoder, "--encoder")
+    check_model_path(mt_model, "--mt-model")
+    check_device(device)
+
+
+def _load_models(config, encoder, mt_model, mt_backend, device, progress):
     from aligner.hub import go_offline_if_unreachable
     from aligner.pipeline import load_models
 
     go_offline_if_unreachable()
-    config = load_config(config_file)
     if progress:
         click.echo("aligner: loading models…", err=True)
     try:
@@ -49,51 +77,56 @@ def _load_models(config_file, encoder, mt_model, mt_backend, device, progress):
         )
     except ModelUnavailable as exc:
         raise InputError(str(exc)) from None
+    except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)
+        from aligner.cache import cache_dir
+
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise InputError(
+            f"models could not be loaded: {exc.strerror or exc}{where}; check the cache directory "
+            f"{cache_dir()} or set ALIGNER_CACHE to a writable one"
+        ) from None
 
 
-def _same_file(a: Path, b: str) -> bool:
-    if b == "-":
-        return False
-    try:
-        return a.exists() and Path(b).exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _read_checked(path: str, settings, max_chars: int | None, default: int | None = None):
+    """Read one input and refuse it up front when it is far too large (``default``:
+    the command's own limit instead of ``[limits] max_chars``)."""
+    from aligner.reading import check_size, read_text
+
+    read = read_text(path)
+    if max_chars is None:
+        limit = settings.limits.max_chars if default is None else default
+    else:
+        limit = max_chars
+    key = "max_chars" if default is None else "sentences_max_chars"
+    check_size(read, limit, settings.limits.max_sentence_chars if limit else 0, key)
+    return read
 
 
-def _check_output(output: str | None, inputs: list[str], force: bool) -> None:
-    """Refuse, before any work, an output that is an input, a directory, or an
-    existing file without ``--force``."""
-    if output is None or output == "-":
-        return
-    out = Path(output)
-    for src in inputs:
-        if _same_file(out, src) or (src != "-" and out.resolve() == Path(src).resolve()):
-            raise InputError(f"refusing to write the report over the input file {src}")
-    if out.is_dir():
-        raise InputError(f"{output} is a directory")
-    if out.exists() and not force:
-        raise InputError(f"{output} exists; pass --force to overwrite it")
+def _heartbeat(settings):
+    """One progress line every few seconds when stderr is not a terminal."""
+    from aligner.progress import Heartbeat
+
+    return Heartbeat(interval=settings.progress.interval_seconds, enabled=not sys.stderr.isatty())
 
 
-def _write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
+def _write_output(text: str, output: str | None, inputs: list[str | None], force: bool) -> None:
     """Print, or write atomically to ``output`` (never over an input, never over an
-    existing file without ``--force``). A pipe or device (``/dev/null``) is written
-    through, never replaced; a symbolic link updates its target."""
-    from aligner.cache import atomic_write
+    existing file without ``--force``); see :mod:`aligner.output`."""
+    from aligner.output import write_output
 
-    if _State.interrupted:  # Ctrl-C was swallowed somewhere below: still stop here
-        click.echo("aligner: interrupted", err=True)
-        sys.exit(130)
+    if _State.interrupted():  # Ctrl-C was swallowed somewhere below: still stop here
+        raise KeyboardInterrupt
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    _check_output(output, inputs, force)
-    out = Path(output)
-    if out.exists() and not out.resolve().is_file():
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        return
-    atomic_write(out.resolve(), text)
+    write_output(text, output, inputs, force)
+
+
+def _max_chars_option(f):
+    return click.option(
+        "--max-chars", type=click.IntRange(0), default=None,
+        help="Refuse inputs longer than this many characters (default: [limits] max_chars; 0 = no limit).",
+    )(f)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,13 +161,15 @@ def _common_model_options(f):
 @click.option("--mt-backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True)
 @click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), help="Word matching method.")
 @click.option("--quiet", is_flag=True, help="Text format: counts only.")
+@_max_chars_option
 @_common_model_options
 @click.pass_obj
-def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, config_file, encoder):
+def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, max_chars, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
     from aligner.language import check_language
+    from aligner.output import check_output
     from aligner.pipeline import CompareOptions, compare_texts
-    from aligner.reading import read_text
+    from aligner.progress import stage_timer
     from aligner.reports import render
     from aligner.structures import FINDING_TYPES
 
@@ -147,20 +182,28 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
     if source == "-" and rendition == "-":
         raise InputError("only one of SOURCE and RENDITION can be standard input")
     # Everything the user gave is checked before the models load (seconds).
-    _check_output(output, [source, rendition], force)
-    src_read, tgt_read = read_text(source), read_text(rendition)
+    inputs = [source, rendition, config_file]
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    _check_models(obj["device"], encoder, mt_model)
+    src_read = _read_checked(source, settings, max_chars)
+    tgt_read = _read_checked(rendition, settings, max_chars)
     source_lang = check_language(source_lang) if source_lang else None
     rendition_lang = check_language(rendition_lang) if rendition_lang else None
     _setup_threads(obj["threads"])
     progress = sys.stderr.isatty()
-    models = _load_models(config_file, encoder, mt_model, mt_backend, obj["device"], progress)
-    options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
-    result = compare_texts(src_read, tgt_read, models, options)
-    for doc in (result.source, result.rendition):
-        for w in doc.warnings:
-            click.echo(f"aligner: warning: {w}", err=True)
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _write_output(render(result, fmt, color=color, quiet=quiet), output, [source, rendition], force)
+    with _heartbeat(settings) as beat:
+        with beat.step("loading models"):
+            models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], progress)
+        options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
+        result = compare_texts(src_read, tgt_read, models, options, stage_timer(beat))
+        for doc in (result.source, result.rendition):
+            for w in doc.warnings:
+                _warn(w)
+        color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        with beat.step("writing the report"):
+            report = render(result, fmt, color=color, quiet=quiet)
+    _write_output(report, output, inputs, force)
     if any(f.type in types for f in result.findings):
         sys.exit(1)
 
@@ -174,21 +217,31 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
 @click.option("--force", is_flag=True)
 @click.option("--source-lang")
 @click.option("--rendition-lang")
+@_max_chars_option
 @_common_model_options
 @click.pass_obj
-def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, config_file, encoder):
+def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, max_chars, config_file, encoder):
     """Sentence alignment only: beads such as [0]:[0,1], one per line."""
-    from aligner.reading import read_text
+    from aligner.output import check_output
     from aligner.sentence_files import align_sentence_files, render_beads
 
-    _check_output(output, [source, rendition], force)
-    for path in (source, rendition):
-        if path != "-":
-            read_text(path)  # fail on bad input before the models load
+    if source == "-" and rendition == "-":
+        raise InputError("only one of SOURCE and RENDITION can be standard input")
+    inputs = [source, rendition, config_file]
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    _check_models(obj["device"], encoder)
+    # Bad input fails before the models load.
+    src_read = _read_checked(source, settings, max_chars, settings.limits.sentences_max_chars)
+    tgt_read = _read_checked(rendition, settings, max_chars, settings.limits.sentences_max_chars)
     _setup_threads(obj["threads"])
-    models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-    src, tgt, beads = align_sentence_files(source, rendition, models, presegmented, source_lang, rendition_lang)
-    _write_output(render_beads(src, tgt, beads, fmt), output, [source, rendition], force)
+    with _heartbeat(settings) as beat:
+        with beat.step("loading models"):
+            models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
+        src, tgt, beads = align_sentence_files(
+            src_read, tgt_read, models, presegmented, source_lang, rendition_lang, step=beat.step
+        )
+    _write_output(render_beads(src, tgt, beads, fmt), output, inputs, force)
 
 
 @main.command()
@@ -200,33 +253,40 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
 @click.option("-f", "--format", "fmt", type=click.Choice(["pharaoh", "json"]), default="pharaoh", show_default=True)
 @click.option("-o", "--output", type=click.Path())
 @click.option("--force", is_flag=True)
+@_max_chars_option
 @_common_model_options
 @click.pass_obj
-def words(obj, file, method, token_type, center, layer, fmt, output, force, config_file, encoder):
+def words(obj, file, method, token_type, center, layer, fmt, output, force, max_chars, config_file, encoder):
     """Word-align FILE of 'source ||| target' lines (pre-tokenised); Pharaoh output."""
     import json
 
+    from aligner.output import check_output
     from aligner.pretokenized import align_pairs, parse_pairs, pharaoh
-    from aligner.reading import read_text
 
-    text = read_text(file).text
-    lines = text.splitlines()
-    pairs = list(parse_pairs(lines, file))
+    inputs = [file, config_file]
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    _check_models(obj["device"], encoder)
+    text = _read_checked(file, settings, max_chars).text
+    pairs = list(parse_pairs(text.splitlines(), file))
     _setup_threads(obj["threads"])
-    models = _load_models(config_file, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-    wa_cfg = models.config.get("word_alignment", {})
-    token_type = token_type or str(wa_cfg.get("token_type", "word"))
-    center = bool(wa_cfg.get("center", False)) if center is None else center
-    if layer is not None or "pretokenized_layer" in wa_cfg:
-        models.encoder.layer = layer if layer is not None else wa_cfg["pretokenized_layer"]
-    aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center)
-    out: list[str] = []
-    for p, links in zip(pairs, aligned, strict=True):
-        if fmt == "pharaoh":
-            out.append(pharaoh(links))
-        else:
-            out.append(json.dumps({"line": p.line, "source": p.source, "target": p.target, "links": links}, ensure_ascii=False))
-    _write_output("\n".join(out) + ("\n" if out else ""), output, [file], force)
+    with _heartbeat(settings) as beat:
+        with beat.step("loading models"):
+            models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
+        wa_cfg = models.config.get("word_alignment", {})
+        token_type = token_type or str(wa_cfg.get("token_type", "word"))
+        center = bool(wa_cfg.get("center", False)) if center is None else center
+        if layer is not None or "pretokenized_layer" in wa_cfg:
+            models.encoder.layer = layer if layer is not None else wa_cfg["pretokenized_layer"]
+        out: list[str] = []
+        with beat.step(f"aligning {len(pairs):,} sentence pairs"):
+            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center)
+            for p, links in zip(pairs, aligned, strict=True):
+                if fmt == "pharaoh":
+                    out.append(pharaoh(links))
+                else:
+                    out.append(json.dumps({"line": p.line, "source": p.source, "target": p.target, "links": links}, ensure_ascii=False))
+    _write_output("\n".join(out) + ("\n" if out else ""), output, inputs, force)
 
 
 @main.command()
@@ -237,17 +297,22 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, conf
 @click.pass_obj
 def regress(obj, directory, no_translate, mt_model, config_file, encoder):
     """Run every sample pair in DIRECTORY (default samples/) against its expected findings."""
-    from aligner.regression import format_results, pair_folders, run_pair
+    from aligner.regression import format_results, pair_folders, run_pair_safely
 
+    settings = _settings(config_file)
+    _check_models(obj["device"], encoder, mt_model)
     folders = pair_folders(Path(directory))
     _setup_threads(obj["threads"])
-    models = _load_models(config_file, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
     results = []
-    for folder in folders:
-        if no_translate:
-            models.translators.clear()
-            models.mt_model = None
-        results.append(run_pair(folder, models, translate=not no_translate))
+    with _heartbeat(settings) as beat:
+        with beat.step("loading models"):
+            models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
+        for folder in folders:
+            if no_translate:
+                models.translators.clear()
+                models.mt_model = None
+            with beat.step(f"pair {folder.name}"):
+                results.append(run_pair_safely(folder, models, translate=not no_translate))
     click.echo(format_results(results), nl=False)
     if any(r.failures for r in results):
         sys.exit(1)
@@ -265,15 +330,22 @@ def regress(obj, directory, no_translate, mt_model, config_file, encoder):
 @click.pass_obj
 def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output, force, config_file):
     """Print the English machine translation of FILE, one sentence per line."""
-    from aligner.config import load_config
     from aligner.hub import go_offline_if_unreachable
+    from aligner.language import check_language
+    from aligner.output import check_output
     from aligner.translate_file import translate_file
 
+    inputs = [file, config_file]
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    _check_models(obj["device"], None, mt_model)
+    if source_lang:
+        check_language(source_lang)
     go_offline_if_unreachable()
     _setup_threads(obj["threads"])
-    config = load_config(config_file)
-    lines = translate_file(file, config, source_lang, mt_model, mt_backend, obj["device"], presegmented, sys.stderr.isatty())
-    _write_output("".join(line + "\n" for line in lines), output, [file], force)
+    with _heartbeat(settings) as beat, beat.step("translating"):
+        lines = translate_file(file, settings.raw, source_lang, mt_model, mt_backend, obj["device"], presegmented, sys.stderr.isatty())
+    _write_output("".join(line + "\n" for line in lines), output, inputs, force)
 
 
 @main.command()
@@ -283,51 +355,86 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
 @click.option("--verify", is_flag=True, help="Re-hash every file of the offline encoder build (sha256, ~0.5 s), not only changed ones.")
 def models(languages, mt_model, config_file, verify) -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
-    from aligner.config import load_config
-    from aligner.hub import go_offline_if_unreachable
+    from aligner.hub import check_model_path, go_offline_if_unreachable
+    from aligner.language import check_language
     from aligner.model_status import describe_models
 
+    settings = _settings(config_file)
+    languages = tuple(check_language(lang) for lang in languages)
+    check_model_path(mt_model, "--mt-model")
     go_offline_if_unreachable()
-    click.echo(describe_models(load_config(config_file), languages, mt_model, verify))
-
-
-def _on_sigint(signum, frame) -> None:
-    _State.interrupted = True
-    raise KeyboardInterrupt
+    click.echo(describe_models(settings.raw, languages, mt_model, verify))
 
 
 def _unraisable(hook_args) -> None:
     # Ctrl-C landing inside a finalizer is "unraisable": Python would print it and go
     # on. Remember it instead, so the run stops before writing anything.
     if isinstance(hook_args.exc_value, KeyboardInterrupt):
-        _State.interrupted = True
+        if _State.signals is not None:
+            _State.signals.note()
         return
     sys.__unraisablehook__(hook_args)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Python warnings (a cache rebuilt, an MT model missing) as one line each."""
+    _warn(str(message))
+
+
+class _WarningLines(logging.Handler):
+    """Records of the ``aligner`` logger as ``aligner: warning: ...`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):  # stderr gone: nothing to tell
+            _warn(record.getMessage())
+
+
+def _interrupted() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        click.echo("aligner: interrupted", err=True)
+    status = _State.signals.exit_status if _State.signals is not None else 130
+    sys.exit(status)
+
+
+def _usage_error(exc: click.ClickException) -> None:
+    """Click's usage errors (four lines with a usage banner) as one line; a bare
+    ``aligner`` (or a group without its command) still shows the help."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()
+        sys.exit(2)
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    _fail(message)
+
+
 def run() -> None:
     """Entry point with the project's error contract: one line and exit 2 for bad
-    input, a traceback only with --debug, 130 and no output when interrupted."""
-    import signal
+    input, a traceback only with --debug, 128 + the signal number (130 for Ctrl-C)
+    and no output when interrupted or terminated."""
+    import warnings
 
-    signal.signal(signal.SIGINT, _on_sigint)
+    from aligner.output import Signals
+
+    _State.signals = Signals()
+    _State.signals.install()
     sys.unraisablehook = _unraisable
+    warnings.showwarning = _show_warning
+    logger = logging.getLogger("aligner")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines())
+    logger.propagate = False
     try:
-        main.main(standalone_mode=False)
-        if _State.interrupted:
-            click.echo("aligner: interrupted", err=True)
-            sys.exit(130)
+        main.main(prog_name="aligner", standalone_mode=False)
+        if _State.interrupted():
+            _interrupted()
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("aligner: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("aligner: interrupted", err=True)
-        sys.exit(130)
+        _usage_error(exc)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _interrupted()
     except (InputError, ModelUnavailable) as exc:
         if _State.debug:
             raise

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import InputError, terminal_safe
+
 
 def cache_dir() -> Path:
     """``$ALIGNER_CACHE``, else ``$XDG_CACHE_HOME/aligner``, else ``~/.cache/aligner``."""
@@ -24,8 +26,37 @@ def cache_dir() -> Path:
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = Path(xdg) / "aligner" if xdg else Path.home() / ".cache" / "aligner"
-    base.mkdir(parents=True, exist_ok=True)
+    # Only a cache that cannot exist is refused here: a read-only one still serves a
+    # model built earlier (a write it would need fails later, naming the directory).
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        problem = None if base.is_dir() else "a file, not a directory"
+    except FileExistsError:
+        problem = "a file, not a directory"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    if problem:
+        raise InputError(
+            f"cache directory {terminal_safe(str(base))} cannot be used ({problem}); "
+            "set ALIGNER_CACHE to a writable directory"
+        )
     return base
+
+
+def writable_problem(directory: Path, create: bool = False) -> str | None:
+    """Why files cannot be created in ``directory`` (None when they can). Tried for
+    real with an anonymous temporary file: permission bits say nothing for root, nor
+    for read-only or special file systems."""
+    try:
+        if create:
+            directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except FileExistsError:
+        return "a file, not a directory"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -49,7 +80,8 @@ def atomic_write(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The temporary name stays short enough for any file system (NAME_MAX 255 bytes).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     try:
         if mode is not None:
             os.fchmod(fd, mode)

@@ -4,17 +4,28 @@ The defaults live in ``configs/default.toml`` (installed as the ``aligner_config
 package) and per-language resources in ``configs/languages/XX.toml``. A user file
 given with ``--config`` is merged over the defaults key by key, so it only needs the
 values it changes.
+
+The TOML is the one source of defaults. :func:`load_settings` turns the merged tables
+into typed, validated settings (one dataclass per section) *before* anything heavy
+runs, so a wrong value stops the run with one line naming the key (``[sentence_alignment]
+gap must be a number >= 0, got -1``) instead of a crash after the model load, and an
+unknown key (a typo) is warned about instead of being silently ignored.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
+import re
 import tomllib
+from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, terminal_safe
+
+log = logging.getLogger("aligner")
 
 
 def configs_root() -> Path:
@@ -43,24 +54,262 @@ def _read_toml(path: str) -> dict:
         return tomllib.load(fh)
 
 
-def load_config(user_file: str | Path | None = None) -> dict[str, Any]:
-    """The default configuration, with ``user_file`` merged over it."""
+def _read_user_file(path: Path) -> dict[str, Any]:
+    name = terminal_safe(str(path))
+    try:
+        if not path.is_file():
+            raise InputError(f"config file not found: {name}")
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"config file {name} is not valid TOML: {terminal_safe(str(exc))}") from None
+    except PermissionError:
+        raise InputError(f"config file {name}: permission denied") from None
+    except (OSError, ValueError) as exc:  # name too long, NUL byte ...
+        raise InputError(f"config file {name} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _merged(user_file: str | Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
     config = copy.deepcopy(_read_toml(str(configs_root() / "default.toml")))
     # Stage-specific files (translation.toml, ...) are merged in alphabetical order.
     for extra in sorted(configs_root().glob("*.toml")):
         if extra.name != "default.toml":
             config = _deep_merge(config, _read_toml(str(extra)))
+    user: dict[str, Any] = {}
     if user_file is not None:
-        path = Path(user_file)
-        if not path.is_file():
-            raise InputError(f"config file not found: {path}")
-        try:
-            with open(path, "rb") as fh:
-                user = tomllib.load(fh)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"config file {path} is not valid TOML: {exc}") from None
+        user = _read_user_file(Path(user_file))
         config = _deep_merge(config, user)
-    return config
+    return config, user
+
+
+def load_config(user_file: str | Path | None = None) -> dict[str, Any]:
+    """The default configuration with ``user_file`` merged over it, validated (an
+    invalid value raises :class:`InputError` naming the key; unknown keys are warned
+    about on the ``aligner`` logger)."""
+    return load_settings(user_file).raw
+
+
+def load_settings(user_file: str | Path | None = None) -> Settings:
+    """Typed, validated settings from the defaults and ``user_file``."""
+    config, user = _merged(user_file)
+    for warning in unknown_keys(user):
+        log.warning("config file %s: %s", terminal_safe(str(user_file)), warning)
+    return Settings.from_dict(config)
+
+
+# --------------------------------------------------------------------------- typed settings
+
+_NUMBER = "a number"
+_INT = "an integer"
+
+
+def _spec(kind: str, *, lo: float | None = None, hi: float | None = None, above: float | None = None,
+          choices: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
+    """A settings field's metadata: ``kind`` is number, int, bool, str, strs (list of
+    strings), regexes (list of regular expressions) or layers (an int or a list of ints)."""
+    return {"kind": kind, "lo": lo, "hi": hi, "above": above, "choices": choices}
+
+
+def _check(section: str, key: str, value: Any, meta: dict[str, Any]) -> Any:
+    """``value`` converted to the field's type, or InputError naming ``[section] key``."""
+    kind, lo, hi, above, choices = meta["kind"], meta["lo"], meta["hi"], meta["above"], meta["choices"]
+    where = f"[{section}] {key}"
+    shown = terminal_safe(repr(value))[:80]
+
+    def bounds(what: str) -> str:
+        parts = [f">= {lo:g}" if lo is not None else "", f"> {above:g}" if above is not None else "",
+                 f"<= {hi:g}" if hi is not None else ""]  # fmt: skip
+        return " ".join([what, " and ".join(p for p in parts if p)]).strip()
+
+    def in_range(x: float, what: str) -> None:
+        if x != x or (lo is not None and x < lo) or (hi is not None and x > hi) or (above is not None and x <= above):
+            raise InputError(f"config: {where} must be {bounds(what)}, got {shown}")
+
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"config: {where} must be {bounds(_NUMBER)}, got {shown}")
+        in_range(float(value), _NUMBER)
+        return float(value)
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"config: {where} must be {bounds(_INT)}, got {shown}")
+        in_range(value, _INT)
+        return value
+    if kind == "layers":
+        items = value if isinstance(value, list) else [value]
+        if not items or any(isinstance(v, bool) or not isinstance(v, int) for v in items):
+            raise InputError(f"config: {where} must be a layer number or a list of them, got {shown}")
+        for v in items:
+            in_range(v, "a layer number")
+        return value if isinstance(value, int) else list(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(f"config: {where} must be true or false, got {shown}")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise InputError(f"config: {where} must be a string, got {shown}")
+        if choices and value not in choices:
+            raise InputError(f"config: {where} must be one of {', '.join(choices)}, got {shown}")
+        return value
+    if kind in ("strs", "regexes"):
+        if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+            raise InputError(f"config: {where} must be a list of strings, got {shown}")
+        if kind == "regexes":
+            import regex
+
+            for n, pattern in enumerate(value, 1):
+                try:
+                    regex.compile(pattern)
+                except regex.error as exc:
+                    raise InputError(f"config: {where} item {n} is not a valid regular expression ({exc})") from None
+        return list(value)
+    raise AssertionError(kind)
+
+
+class _Section:
+    """Built from one TOML table: every field checked, missing keys named."""
+
+    section = ""
+
+    @classmethod
+    def from_table(cls, table: Any) -> Any:
+        if not isinstance(table, dict):
+            raise InputError(f"config: [{cls.section}] must be a table, got {terminal_safe(repr(table))[:80]}")
+        values = {}
+        for f in fields(cls):  # type: ignore[arg-type]
+            if f.name in table:
+                values[f.name] = _check(cls.section, f.name, table[f.name], dict(f.metadata))
+            elif f.default is MISSING:
+                raise InputError(f"config: [{cls.section}] {f.name} is missing")
+        return cls(**values)
+
+    @classmethod
+    def known_keys(cls) -> set[str]:
+        return {f.name for f in fields(cls)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EncoderSettings(_Section):
+    section = "encoder"
+    model: str = field(metadata=_spec("str"))
+    layer: int | list[int] = field(metadata=_spec("layers", lo=0, hi=64))
+    prefix: str = field(metadata=_spec("str"))
+    batch_tokens: int = field(metadata=_spec("int", lo=16))
+    max_pieces: int = field(metadata=_spec("int", lo=16, hi=8192))
+
+
+@dataclass(frozen=True)
+class SentenceAlignmentSettings(_Section):
+    section = "sentence_alignment"
+    gap: float = field(metadata=_spec("number", above=0))
+    merge_penalty: float = field(metadata=_spec("number", lo=0))
+    max_bead: int = field(metadata=_spec("int", lo=1, hi=8))
+    band: int = field(metadata=_spec("int", lo=1))
+    moved_max_cost: float = field(metadata=_spec("number", lo=0))
+    split_cost: float = field(metadata=_spec("number", above=0))
+    norm_samples: int | None = field(default=None, metadata=_spec("int", lo=1))
+
+
+@dataclass(frozen=True)
+class WordAlignmentSettings(_Section):
+    section = "word_alignment"
+    method: str = field(metadata=_spec("str", choices=("argmax", "itermax", "mwmf")))
+    token_type: str = field(metadata=_spec("str", choices=("bpe", "word")))
+    center: bool = field(metadata=_spec("bool"))
+    pretokenized_layer: int = field(metadata=_spec("int", lo=0, hi=64))
+
+
+@dataclass(frozen=True)
+class FindingsSettings(_Section):
+    section = "findings"
+    min_span_confidence: float = field(metadata=_spec("number", lo=0, hi=1))
+    single_word_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+
+
+@dataclass(frozen=True)
+class BoilerplateSettings(_Section):
+    section = "boilerplate"
+    patterns: list[str] = field(metadata=_spec("regexes"))
+    footer_markers: list[str] = field(metadata=_spec("regexes"))
+    max_words: int = field(metadata=_spec("int", lo=1))
+    sentence_min_words: int = field(metadata=_spec("int", lo=1))
+
+
+@dataclass(frozen=True)
+class LimitsSettings(_Section):
+    section = "limits"
+    max_chars: int = field(metadata=_spec("int", lo=0))
+    sentences_max_chars: int = field(metadata=_spec("int", lo=0))
+    max_sentence_chars: int = field(metadata=_spec("int", lo=0))
+
+
+@dataclass(frozen=True)
+class ProgressSettings(_Section):
+    section = "progress"
+    interval_seconds: float = field(metadata=_spec("number", above=0))
+
+
+_SECTIONS: tuple[type[_Section], ...] = (
+    EncoderSettings, SentenceAlignmentSettings, WordAlignmentSettings, FindingsSettings,
+    BoilerplateSettings, LimitsSettings, ProgressSettings,
+)  # fmt: skip
+_TRANSLATION_KEYS = frozenset(
+    {"models", "fallback", "num_beams", "max_length", "length_ratio", "batch_size", "max_input_tokens", "ct2_compute_type"}
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration, validated; ``raw`` is the merged dictionary the stages
+    read (they take their values from it, so every stage sees the same numbers)."""
+
+    encoder: EncoderSettings
+    sentence_alignment: SentenceAlignmentSettings
+    word_alignment: WordAlignmentSettings
+    findings: FindingsSettings
+    boilerplate: BoilerplateSettings
+    limits: LimitsSettings
+    progress: ProgressSettings
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, config: dict[str, Any]) -> Settings:
+        built = {s.section: s.from_table(config.get(s.section, {})) for s in _SECTIONS}
+        from .translation import translation_settings
+
+        try:
+            translation_settings(config)
+        except InputError as exc:
+            raise InputError(f"config: {exc}") from None
+        models = config.get("translation", {}).get("models", {})
+        for lang, model in models.items():
+            if not isinstance(model, str) or not model.strip():
+                raise InputError(f"config: [translation.models] {terminal_safe(lang)} must be a model id or directory")
+        for key in ("fallback", "ct2_compute_type"):
+            value = config.get("translation", {}).get(key, "")
+            if not isinstance(value, str):
+                raise InputError(f"config: [translation] {key} must be a string, got {terminal_safe(repr(value))[:80]}")
+        return cls(**built, raw=config)
+
+
+def unknown_keys(user: dict[str, Any]) -> list[str]:
+    """Keys of a user file that no stage reads (typos, a section of another tool)."""
+    out: list[str] = []
+    known = {s.section: s.known_keys() for s in _SECTIONS}
+    known["translation"] = set(_TRANSLATION_KEYS)
+    for section, table in user.items():
+        name = terminal_safe(str(section))
+        if section not in known:
+            out.append(f"unknown section [{name}] ignored")
+        elif isinstance(table, dict):
+            for key in table:
+                if key not in known[section]:
+                    out.append(f"unknown key [{name}] {terminal_safe(str(key))} ignored")
+    return out
+
+
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 def known_languages() -> set[str]:
@@ -71,6 +320,6 @@ def known_languages() -> set[str]:
 def language_resources(lang: str) -> dict[str, Any]:
     """Per-language resources; an unknown language gets the neutral ``xx`` set."""
     path = configs_root() / "languages" / f"{lang}.toml"
-    if not path.is_file():
+    if not _LANG_RE.match(lang) or not path.is_file():
         path = configs_root() / "languages" / "xx.toml"
     return _read_toml(str(path))

@@ -160,12 +160,18 @@ class Encoder:
 
                 model = AutoModel.from_pretrained(str(location)).eval().to(torch_device)
                 packed = packed_forward.PackedEncoder.from_model(model) or False
-        except (OSError, ValueError) as exc:
-            raise ModelUnavailable(f"encoder {spec!r} could not be loaded from {source}: {exc}") from None
+        except Exception as exc:  # junk files raise anything (KeyError, JSON, safetensors ...)
+            detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise ModelUnavailable(
+                f"encoder {spec!r} could not be loaded from {source} (not a usable model: {detail})"
+            ) from None
         if not getattr(tokenizer, "is_fast", False):
             raise ModelUnavailable(f"encoder {spec!r} has no fast tokenizer (needed for word ids)")
         encoder = cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens, packed=packed)
-        n_layers = encoder.num_layers
+        try:
+            n_layers = encoder.num_layers
+        except Exception as exc:  # a config.json without the model's facts
+            raise ModelUnavailable(f"encoder {spec!r} from {source} is not a usable model ({type(exc).__name__}: {exc})") from None
         layers = (layer,) if isinstance(layer, int) else tuple(layer)
         if max(layers) > n_layers:
             # e.g. all-MiniLM-L6-v2 has 6 layers: SimAlign's layer 8 does not exist.

@@ -64,3 +64,49 @@ def cached_snapshot(model_id: str) -> Path | None:
 
 def looks_like_path(spec: str) -> bool:
     return spec.startswith((".", "/", "~")) or (os.sep in spec and Path(spec).expanduser().exists()) or Path(spec).expanduser().is_dir()
+
+
+def _typed_as_path(spec: str) -> bool:
+    """What a user typed as a path: hub ids have at most one slash and no backslash."""
+    return spec.startswith(("/", ".", "~")) or "\\" in spec or spec.count("/") > 1
+
+
+def check_model_path(spec: str | None, option: str) -> None:
+    """A model named by a path that does not exist is an input error (exit 2), for
+    every model option alike, before anything loads."""
+    from .errors import InputError, terminal_safe
+
+    if not spec:
+        if spec == "":
+            raise InputError(f"{option}: empty model name")
+        return
+    if _typed_as_path(spec):
+        path = Path(spec).expanduser()
+        try:
+            exists = path.exists()
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
+            raise InputError(f"{option} {terminal_safe(spec)}: no such directory")
+        if not path.is_dir():
+            raise InputError(f"{option} {terminal_safe(spec)}: not a model directory")
+
+
+def check_device(device: str) -> str:
+    """``cpu``, ``cuda`` or ``cuda:N`` with a GPU torch can use; anything else (``mps``
+    on a machine without it, a typo) is an input error before any model loads."""
+    from .errors import InputError, terminal_safe
+
+    text = device.strip().lower()
+    kind, _, index = text.partition(":")
+    if kind == "cpu" and not index:
+        return "cpu"
+    if kind != "cuda" or (index and not index.isdigit()):
+        raise InputError(f"--device {terminal_safe(device)}: not supported (use cpu, cuda or cuda:N)")
+    import torch
+
+    if not torch.cuda.is_available():
+        raise InputError(f"--device {terminal_safe(device)}: no CUDA GPU is available to torch")
+    if index and int(index) >= torch.cuda.device_count():
+        raise InputError(f"--device {terminal_safe(device)}: only {torch.cuda.device_count()} CUDA device(s)")
+    return text

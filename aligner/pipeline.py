@@ -173,7 +173,10 @@ def prepare_document(read: ReadText, lang: str | None, config: dict[str, Any], r
             )
     sentences, tokens = segment(read.text, code)
     bp = config.get("boilerplate", {})
-    mark_boilerplate(sentences, tokens, code, bp.get("patterns", []), bp.get("footer_markers", []))
+    mark_boilerplate(
+        sentences, tokens, code, bp.get("patterns", []), bp.get("footer_markers", []), text=read.text,
+        max_words=int(bp.get("max_words", 16)), sentence_min_words=int(bp.get("sentence_min_words", 5)),
+    )
     doc = Document(read.text, code, read.path, read.sha256, sentences, tokens, warnings)
     if not any(not s.boilerplate for s in sentences):
         raise InputError(f"{read.path}: no text besides page debris (nothing to compare)")

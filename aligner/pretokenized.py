@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .embedding import Encoder
-from .errors import InputError
+from .errors import InputError, terminal_safe
 from .word_alignment import align_words, mean_vector
 
 
@@ -32,8 +32,10 @@ def parse_pairs(lines: Iterable[str], path: str = "-") -> Iterator[Pair]:
         if not line.strip():
             yield Pair(n, [], [])
             continue
-        if "|||" not in line:
-            raise InputError(f"{path}:{n}: expected 'source ||| target'")
+        separators = line.count("|||")
+        if separators != 1:
+            found = "no" if not separators else f"{separators}"
+            raise InputError(f"{terminal_safe(path)}:{n}: expected 'source ||| target', found {found} '|||' separators")
         left, right = line.split("|||", 1)
         yield Pair(n, left.split(), right.split())
 

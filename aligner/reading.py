@@ -5,7 +5,12 @@ otherwise, when the bytes are UTF-8 apart from a few broken sequences (a truncat
 download, one mangled character), UTF-8 with those bytes replaced by U+FFFD; otherwise
 Windows-1252, then Latin-1. Every fallback comes with a warning, since a wrongly
 guessed 8-bit encoding silently changes names and numbers. The BOM is not part of the
-text.
+text. UTF-16/32 without a BOM is recognised by its pattern of zero bytes when the text
+has enough ASCII (spaces, digits, Latin letters); otherwise the error says what to do.
+Binary content is looked for over the whole input, not only its first bytes: a NUL
+byte anywhere, many control bytes, or bytes that are mostly non-ASCII and not UTF-8.
+Only regular files and standard input are read: a FIFO nobody writes to would wait
+forever, a device never ends.
 HTML is reduced to its visible text (scripts and styles dropped, block elements become
 line breaks) so that tags are never echoed and never count as words; offsets then
 refer to that extracted text, which the JSON report carries.
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .cache import sha256_bytes
-from .errors import InputError
+from .errors import InputError, terminal_safe
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -63,15 +68,34 @@ class ReadText:
     warnings: list[str] = field(default_factory=list)
 
 
-_UNSAFE_IN_MESSAGES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def _describe(path: str) -> str:
     """The input's name for messages; control characters in a file name are shown as
     escapes so that an error line stays one harmless line on a terminal."""
     if path == "-":
         return "standard input"
-    return _UNSAFE_IN_MESSAGES.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
+    return terminal_safe(path)
+
+
+def _read_fifo(path: str, name: str) -> bytes:
+    """Read a named pipe or an anonymous one (``<(command)``) that has a writer;
+    refuse one without a writer at once instead of waiting forever for it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        try:
+            first = os.read(fd, 65536)
+        except BlockingIOError:  # a writer is there, with nothing written yet
+            first = None
+        if first == b"":
+            raise InputError(f"{name}: a named pipe that no program is writing to")
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            rest = fh.read(MAX_BYTES + 1 - len(first or b""))
+        return (first or b"") + rest
+    finally:
+        os.close(fd)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -97,6 +121,13 @@ def _read_bytes(path: str) -> bytes:
             raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
         if stat.S_ISDIR(info.st_mode):
             raise InputError(f"{name}: is a directory, not a text file")
+        if stat.S_ISFIFO(info.st_mode):
+            data = _read_fifo(path, name)
+            if len(data) > MAX_BYTES:
+                raise InputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            return data
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{name}: not a regular file (a device or socket); give a file, or '-' for standard input")
         try:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
@@ -111,22 +142,59 @@ def _read_bytes(path: str) -> bytes:
     return data
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_HIGH_BYTES = bytes(range(128, 256))
+_LOW_BYTES = bytes(range(128))
+
+
 def _binary_kind(data: bytes) -> str | None:
-    """Name what kind of binary file this is, or None for text."""
+    """Name what kind of binary file this is, or None for text. The whole input is
+    looked at: binary data often starts with a text header."""
     for magic, name in _BINARY_MAGIC:
         if data.startswith(magic):
             return name
-    head = data[:8192]
-    if not head:
+    if not data:
         return None
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(data.startswith(bom) for bom, _ in _BOMS):
         return None
-    if b"\x00" in head:
-        # UTF-16/32 without a BOM is rare in practice; NUL bytes in 8-bit text never are.
-        return "binary data (NUL bytes)"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    if controls / len(head) > 0.05:
+    if b"\x00" in data:
+        if _bomless_unicode(data) is not None:
+            return None
+        return "binary data (NUL bytes; for UTF-16/32 text without a byte-order mark, add one or convert it to UTF-8)"
+    controls = len(data.translate(None, _NOT_CONTROL))
+    if controls / len(data) > 0.05:
         return "binary data (control bytes)"
+    return None
+
+
+def _bomless_unicode(data: bytes) -> str | None:
+    """The UTF-16/32 variant of BOM-less ``data``, recognised by where its zero bytes
+    fall (every ASCII character has them in fixed places), or None."""
+    n = len(data)
+    if n < 4 or n % 2:
+        return None
+    zeros = [data[k::4].count(0) for k in range(4)]
+    quarter, half = n // 4, n // 2
+    candidates = []
+    if n % 4 == 0 and quarter:
+        if zeros[3] == quarter and zeros[2] >= 0.9 * quarter:
+            candidates.append("utf-32-le")
+        if zeros[0] == quarter and zeros[1] >= 0.9 * quarter:
+            candidates.append("utf-32-be")
+    odd, even = zeros[1] + zeros[3], zeros[0] + zeros[2]
+    if odd >= 0.2 * half and even <= 0.01 * half:
+        candidates.append("utf-16-le")
+    if even >= 0.2 * half and odd <= 0.01 * half:
+        candidates.append("utf-16-be")
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        bad = sum(1 for ch in text if not ch.isprintable() and ch not in "\t\n\r\f")
+        if "\x00" not in text and bad <= 0.01 * len(text):
+            return enc
     return None
 
 
@@ -141,6 +209,11 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str, list[str]]:
                 raise InputError(
                     f"{_describe(path)}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})"
                 ) from None
+    if b"\x00" in data:
+        enc = _bomless_unicode(data)
+        if enc is not None:
+            warnings.append(f"{_describe(path)}: no byte-order mark; read as {enc.upper()} from its zero bytes")
+            return data.decode(enc), enc, warnings
     try:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as exc:
@@ -153,6 +226,15 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str, list[str]]:
             "read as UTF-8 with those bytes replaced by U+FFFD"
         )
         return text, "utf-8", warnings
+    high = len(data.translate(None, _LOW_BYTES))
+    if high > 0.3 * len(data):
+        # 8-bit text in a Latin script is mostly ASCII; random bytes, compressed data
+        # and text in another script (Cyrillic, Greek, BOM-less UTF-16) are not.
+        raise InputError(
+            f"{_describe(path)}: not UTF-8 and {high / len(data):.0%} of its bytes are non-ASCII: binary data, "
+            "or text in an encoding the tool cannot guess (an 8-bit code page of a non-Latin script, "
+            "UTF-16/32 without a byte-order mark); convert it to UTF-8"
+        )
     try:
         text = data.decode("cp1252")
         enc = "windows-1252"
@@ -238,7 +320,8 @@ _FALLBACK_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<[!?/]?[A-Za-z][^>]*>|<!\[.*?(?:\
 
 
 def _html_parts(markup: str) -> str:
-    """Visible text with tags removed, by the HTML parser; a page the parser gives up
+    """Visible text with tags removed and character references decoded, by the HTML
+    parser; a page the parser gives up
     on (it raises on some malformed markup, e.g. an unknown ``<![...[`` section) is
     stripped with regular expressions instead, so a bad page is never a crash."""
     parser = _TextExtractor()
@@ -249,12 +332,14 @@ def _html_parts(markup: str) -> str:
     except Exception:  # html.parser raises AssertionError and others on bad markup
         text = _FALLBACK_SKIP.sub(" ", markup)
         text = _FALLBACK_BLOCK.sub("\n", text)
-        return _FALLBACK_TAG.sub(" ", text)
+        return html.unescape(_FALLBACK_TAG.sub(" ", text))
 
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block per line, whitespace tidied."""
-    raw = html.unescape(_html_parts(markup))
+    # Character references are decoded once, by the parser (``&amp;lt;`` is the text
+    # ``&lt;``, not a tag).
+    raw = _html_parts(markup)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in raw.split("\n")]
     out: list[str] = []
     for line in lines:
@@ -281,3 +366,53 @@ def read_text(path: str) -> ReadText:
     if not text.strip():
         raise InputError(f"{_describe(path)}: contains no text")
     return ReadText(text=text, path=path, encoding=encoding, sha256=sha256_bytes(data), format=fmt, warnings=warnings)
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？؟۔]")
+
+
+def longest_unbroken(text: str) -> tuple[int, int]:
+    """(length, line number) of the longest stretch without a sentence end: no
+    ``. ! ?`` and no line break, except the break of a hard-wrapped paragraph (a long
+    line without final punctuation followed by one in lower case), which the
+    segmenter joins into one sentence too."""
+    best = (0, 0)
+    run = 0
+    prev = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            run, prev = 0, ""
+            continue
+        wrapped = run and len(prev) >= 40 and not _SENTENCE_END.match(prev[-1]) and line[0].islower()
+        if not wrapped:
+            run = 0
+        pieces = _SENTENCE_END.split(line)
+        run += len(pieces[0])
+        best = max(best, (run, number))
+        for piece in pieces[1:]:
+            run = len(piece)
+            best = max(best, (run, number))
+        prev = line
+    return best
+
+
+def check_size(read: ReadText, max_chars: int, max_sentence_chars: int, key: str = "max_chars") -> None:
+    """Refuse, before any model loads, an input far beyond what a comparison finishes
+    in reasonable time and memory (0 = no limit). The message gives the size and the
+    ``--max-chars`` override."""
+    name = _describe(read.path)
+    size = len(read.text)
+    if max_chars and size > max_chars:
+        raise InputError(
+            f"{name}: {size:,} characters, more than the limit of {max_chars:,} ([limits] {key}); "
+            f"a comparison this long would run for hours: split the text, or pass --max-chars {size} to try anyway"
+        )
+    if max_sentence_chars and size > max_sentence_chars:
+        length, line = longest_unbroken(read.text)
+        if length > max_sentence_chars:
+            raise InputError(
+                f"{name}: line {line} runs {length:,} characters without a sentence end (limit "
+                f"{max_sentence_chars:,}, [limits] max_sentence_chars); a sentence that long cannot be "
+                "word-aligned in bounded memory: add punctuation or line breaks"
+            )

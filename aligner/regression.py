@@ -18,7 +18,9 @@ reader may or may not want reported: matching one is not a false alarm, missing
 one is not a miss. Every other reported finding counts against precision.
 
 A pair fails when an expected high-severity finding is missed, when precision is
-under the manifest's ``min_precision``, or when the relation differs.
+under the manifest's ``min_precision``, or when the relation differs. A pair that
+cannot be run (no ``expected.json``, a broken manifest, a missing text) fails with a
+line naming the file, and the run goes on with the next pair.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, terminal_safe
 from .pipeline import CompareOptions, Comparison, Models, compare_files
 from .structures import FINDING_TYPES, Finding, Span
 
@@ -62,6 +64,7 @@ class PairResult:
     matched: dict[int, str] = field(default_factory=dict)  # expectation index -> finding id
     extra: list[Finding] = field(default_factory=list)
     min_precision: float = 0.0
+    error: str = ""  # why the pair could not be run at all
 
     @property
     def required(self) -> list[int]:
@@ -89,6 +92,8 @@ class PairResult:
 
     @property
     def failures(self) -> list[str]:
+        if self.error:
+            return [self.error]
         out = []
         for e in self.missed:
             if e.severity == "high":
@@ -120,19 +125,47 @@ def _locate(text: str, needle: str | None, occurrence: int | str, where: str) ->
 
 
 def load_pair(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pair's manifest and expected findings; InputError naming the file when
+    either is missing or broken (a pair without ``expected.json`` would otherwise
+    silently expect nothing)."""
     manifest_path = folder / "manifest.toml"
-    if not manifest_path.is_file():
-        raise InputError(f"{folder}: no manifest.toml")
-    with open(manifest_path, "rb") as fh:
-        manifest = tomllib.load(fh)
     expected_path = folder / "expected.json"
-    expected = json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.is_file() else {"findings": []}
+    try:
+        with open(manifest_path, "rb") as fh:
+            manifest = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{manifest_path}: missing") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{manifest_path}: not a valid manifest ({exc})") from None
+    for key in ("source", "rendition"):
+        if not isinstance(manifest.get(key), str) or not manifest[key]:
+            raise InputError(f"{manifest_path}: {key!r} must name the {key} file")
+    for key, types, what in (
+        ("source_lang", str, "a language code"),
+        ("rendition_lang", str, "a language code"),
+        ("translate", bool, "true or false"),
+        ("min_precision", (int, float), "a number"),
+        ("relation", (str, list), "a relation or a list of them"),
+    ):
+        value = manifest.get(key)
+        if value is not None and (not isinstance(value, types) or (key == "min_precision" and isinstance(value, bool))):
+            raise InputError(f"{manifest_path}: {key!r} must be {what}, got {value!r}")
+    try:
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{expected_path}: missing (every pair needs its expected findings)") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{expected_path}: not valid JSON ({exc})") from None
+    if not isinstance(expected, dict) or not isinstance(expected.get("findings", []), list):
+        raise InputError(f"{expected_path}: must be an object with a list of findings")
     return manifest, expected
 
 
 def expectations(folder: Path, manifest: dict, expected: dict, src_text: str, tgt_text: str) -> list[Expectation]:
     out = []
     for n, item in enumerate(expected.get("findings", []), 1):
+        if not isinstance(item, dict):
+            raise InputError(f"{folder}/expected.json: finding {n} is not an object")
         if item.get("type") not in FINDING_TYPES:
             raise InputError(f"{folder}/expected.json: finding {n} has unknown type {item.get('type')!r}")
         where = f"{folder}/expected.json finding {n}"
@@ -202,9 +235,20 @@ def run_pair(folder: Path, models: Models, translate: bool = True) -> PairResult
     return score_pair(folder.name, manifest, exp, relation, comparison)
 
 
+def run_pair_safely(folder: Path, models: Models, translate: bool = True) -> PairResult:
+    """:func:`run_pair`, with a pair that cannot be run reported as failed (naming the
+    file) instead of stopping the whole run."""
+    try:
+        return run_pair(folder, models, translate)
+    except InputError as exc:
+        return PairResult(folder.name, "-", "-", [], [], error=str(exc))
+
+
 def pair_folders(root: Path) -> list[Path]:
     if (root / "manifest.toml").is_file():
         return [root]
+    if not root.is_dir():
+        raise InputError(f"{root}: no such directory")
     folders = sorted(p.parent for p in root.glob("*/manifest.toml"))
     if not folders:
         raise InputError(f"{root}: no sample pairs (folders with manifest.toml)")
@@ -216,6 +260,10 @@ def format_results(results: list[PairResult]) -> str:
     totals: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in FINDING_TYPES}  # matched, required, found, extra
     for r in results:
         status = "FAIL" if r.failures else "ok"
+        if r.error:
+            lines.append(f"FAIL {r.name}: not run")
+            lines.append(f"     ! {r.error}")
+            continue
         lines.append(
             f"{status:4s} {r.name}: relation {r.relation_found}, {len(r.found)} findings, "
             f"recall {r.recall:.2f}, precision {r.precision:.2f}"
@@ -245,4 +293,5 @@ def format_results(results: list[PairResult]) -> str:
         lines.append(f"  {t:13s} recall {rec:7s} precision {prec} ({found} found)")
     failed = sum(1 for r in results if r.failures)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
-    return "\n".join(lines) + "\n"
+    # Names and texts come from the files: never let them drive the terminal.
+    return terminal_safe("\n".join(lines), keep_newlines=True) + "\n"

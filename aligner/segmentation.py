@@ -327,19 +327,39 @@ def segment(text: str, lang: str) -> tuple[list[Sentence], list[Token]]:
     return sentences, tokens
 
 
+def _standalone(text: str | None, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a line of its own (only spaces beside it)."""
+    if text is None:
+        return True
+    before = text.rfind("\n", 0, start)
+    before = max(before, text.rfind("\r", 0, start))
+    after = min((k for k in (text.find("\n", end), text.find("\r", end)) if k >= 0), default=len(text))
+    return not text[before + 1 : start].strip() and not text[end:after].strip()
+
+
 def mark_boilerplate(
     sentences: list[Sentence],
     tokens: list[Token],
     lang: str,
     patterns: Sequence[str],
     footer_markers: Sequence[str] = (),
+    *,
+    text: str | None = None,
+    max_words: int = 16,
+    sentence_min_words: int = 5,
 ) -> None:
     """Mark page debris in place.
 
-    A sentence is debris when it matches a configured pattern, has no word that is
-    not a stopword, or consists of URLs only. After a footer marker ("Leave a Reply",
-    "Comments") in the last third of a page, short lines are debris too: that is where
-    scraped pages keep related-article links.
+    A sentence is debris when it has no word that is not a stopword, consists of URLs
+    only, or is a short standalone line that matches a configured pattern. After a
+    footer marker ("Leave a Reply", "Comments") in the last third of a page, short
+    lines are debris too: that is where scraped pages keep related-article links.
+
+    Patterns and footer markers only apply to a short standalone line (a line of its
+    own in ``text``, at most ``max_words`` words) that is not a full sentence (final
+    ``. ! ?`` and at least ``sentence_min_words`` words): a menu entry or a byline, never
+    "Related work included the characterization of materials ..." or "By 2020 the
+    province had doubled its population."
     """
     stop = stopwords(lang)
     compiled = [regex.compile(p, regex.I) for p in patterns]
@@ -351,12 +371,15 @@ def mark_boilerplate(
         words = [t for t in toks if t.kind in ("word", "number") and not t.boilerplate]
         content = [t for t in words if norm_form(t.text) not in stop]
         stripped = sent.text.strip()
+        ends_sentence = any(t.text in _TERMINAL for t in toks[-3:])
+        full_sentence = ends_sentence and len(words) >= sentence_min_words
+        line_like = len(words) <= max_words and not full_sentence and _standalone(text, sent.start, sent.end)
         debris = (
             not content
-            or any(p.search(stripped) for p in compiled)
+            or (line_like and any(p.search(stripped) for p in compiled))
             or (in_footer and len(words) < 15)
         )
-        if footers and sent.id >= n * 2 // 3 and any(p.search(stripped) for p in footers):
+        if line_like and footers and sent.id >= n * 2 // 3 and any(p.search(stripped) for p in footers):
             in_footer = True
             debris = True
         if debris:

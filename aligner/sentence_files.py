@@ -7,18 +7,28 @@ format, ``[0]:[0,1]``, one per line."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+import numpy as np
+
+from .embedding import EmbeddedSentence
 from .errors import InputError
 from .language import check_language, detect_language
 from .pipeline import Models, _sentence_words, prepare_document, sentence_beads
-from .reading import read_text
+from .reading import ReadText, read_text
 from .segmentation import tokenize
 from .structures import Bead, Document, Sentence
+from .word_alignment import PieceVectors
 
 
-def _presegmented(path: str, lang: str | None) -> Document:
-    read = read_text(path)
+def _as_read(given: str | ReadText) -> ReadText:
+    return given if isinstance(given, ReadText) else read_text(given)
+
+
+def _presegmented(given: str | ReadText, lang: str | None) -> Document:
+    read = _as_read(given)
     code = check_language(lang) if lang else detect_language(read.text)[0]
     doc = Document(read.text, code, read.path, read.sha256)
     pos = 0
@@ -31,27 +41,48 @@ def _presegmented(path: str, lang: str | None) -> Document:
         doc.sentences.append(Sentence(sid, start, end, body, len(doc.tokens), len(doc.tokens) + len(toks)))
         doc.tokens.extend(toks)
     if not doc.sentences:
-        raise InputError(f"{path}: no lines")
+        raise InputError(f"{read.path}: no lines")
     return doc
 
 
+_CHUNK = 1000
+"""Sentences embedded per call: only their sentence vectors are kept, so memory stays
+bounded however long the files are (word-level vectors, ~1.5 KB per subword piece,
+are dropped after each chunk)."""
+
+
+def _sentence_vectors(encoder, doc: Document, step: Callable[[str], AbstractContextManager], label: str) -> list[EmbeddedSentence]:
+    words = _sentence_words(doc)
+    out: list[EmbeddedSentence] = []
+    empty = PieceVectors(np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
+    for start in range(0, len(words), _CHUNK):
+        with step(f"embedding {label}, sentences {start + 1:,}-{min(start + _CHUNK, len(words)):,} of {len(words):,}"):
+            out.extend(EmbeddedSentence(empty, e.vector) for e in encoder.embed(words[start : start + _CHUNK]))
+    return out
+
+
 def align_sentence_files(
-    source: str,
-    rendition: str,
+    source: str | ReadText,
+    rendition: str | ReadText,
     models: Models,
     presegmented: bool = False,
     source_lang: str | None = None,
     rendition_lang: str | None = None,
+    step: Callable[[str], AbstractContextManager] | None = None,
 ) -> tuple[Document, Document, list[Bead]]:
-    if presegmented:
-        src, tgt = _presegmented(source, source_lang), _presegmented(rendition, rendition_lang)
-    else:
-        src = prepare_document(read_text(source), source_lang, models.config, "source")
-        tgt = prepare_document(read_text(rendition), rendition_lang, models.config, "rendition")
-    enc = models.encoder
-    src_emb = enc.embed(_sentence_words(src))
-    tgt_emb = enc.embed(_sentence_words(tgt))
-    return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, models.sentence_background())
+    """Beads of two files (or texts already read). ``step(name)`` wraps each stage (a
+    progress display names it)."""
+    step = step or (lambda name: nullcontext())
+    with step("segmenting"):
+        if presegmented:
+            src, tgt = _presegmented(source, source_lang), _presegmented(rendition, rendition_lang)
+        else:
+            src = prepare_document(_as_read(source), source_lang, models.config, "source")
+            tgt = prepare_document(_as_read(rendition), rendition_lang, models.config, "rendition")
+    src_emb = _sentence_vectors(models.encoder, src, step, "source")
+    tgt_emb = _sentence_vectors(models.encoder, tgt, step, "rendition")
+    with step("aligning sentences"):
+        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, models.sentence_background())
 
 
 def _ids(ids: tuple[int, ...]) -> str:

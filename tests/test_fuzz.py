@@ -160,3 +160,134 @@ def test_fuzz_real_processes(tmp_path, reference, built_cache):
     for name, proc in procs.items():
         out, err = proc.communicate(input=jobs[name][1], timeout=300)
         _check(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"), name)
+
+
+# ----------------------------------------------------------------- configs, manifests, words
+
+CONFIG_KEYS = {
+    "encoder": ["model", "layer", "prefix", "batch_tokens", "max_pieces"],
+    "sentence_alignment": ["gap", "merge_penalty", "max_bead", "band", "moved_max_cost", "split_cost"],
+    "word_alignment": ["method", "token_type", "center", "pretokenized_layer"],
+    "findings": ["min_span_confidence"],
+    "boilerplate": ["patterns", "footer_markers", "max_words"],
+    "limits": ["max_chars", "max_sentence_chars"],
+    "translation": ["num_beams", "length_ratio", "fallback", "models"],
+    "nonsense": ["x"],
+}
+TOML_VALUES = [
+    "-1", "0", "1", "0.5", "-0.25", "1e400", "nan", "inf", "3", "64", "100000", "true", "false",
+    '"argmax"', '"word"', '"x"', '""', "[]", "[5, 6, 7]", '["^a", "(b"]', '["ok"]', "{}", '{ fr = "y" }',
+    "1979-05-27", '"\\u001b[31m"',
+]  # fmt: skip
+
+
+def _config_case(k: int) -> bytes:
+    """A --config file: random sections, keys and values, sometimes not TOML at all."""
+    rng = random.Random(5000 + k)
+    if k % 7 == 6:
+        return rng.randbytes(rng.randint(0, 80))
+    lines = []
+    for section in rng.sample(sorted(CONFIG_KEYS), rng.randint(1, 3)):
+        lines.append(f"[{section}]")
+        keys = [*CONFIG_KEYS[section], "typo_key"]
+        for key in rng.sample(keys, rng.randint(1, min(3, len(keys)))):
+            lines.append(f"{key} = {rng.choice(TOML_VALUES)}")
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("k", range(20))
+def test_fuzz_config_files(cli_inproc, tmp_path, reference, k):
+    """Any config file: a run, or one error line naming the problem, before any model loads."""
+    config = tmp_path / "c.toml"
+    config.write_bytes(_config_case(k))
+    loads = []
+
+    def loader(*args, **kwargs):
+        from aligner.config import load_config
+
+        loads.append(1)
+        load_config(str(config))  # what the real loader is given was already validated
+        return _MODELS[0]
+
+    rc, out, err = cli_inproc("compare", reference, reference, "--config", str(config), loader=loader)
+    _check(rc, out, err, f"config case {k}")
+    if rc == 2:
+        assert not loads, f"config case {k}: model loaded before the config was refused"
+        assert "\x1b" not in err
+
+
+_MODELS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _keep_models(request):
+    if "cli_inproc" in request.fixturenames and not _MODELS:
+        _MODELS.append(request.getfixturevalue("models"))
+
+
+MANIFEST_VALUES = ['"fr.txt"', '"en.txt"', '"missing.txt"', '"."', '"../x"', "3", "true", '"fr"', '"zz"', "[1]", '"rendition"', "0.5", '"\\u001b[2J"']
+
+
+def _manifest_case(k: int) -> tuple[bytes, bytes | None]:
+    """manifest.toml and expected.json (None: absent) of a broken or odd pair."""
+    rng = random.Random(7000 + k)
+    if k % 5 == 4:
+        manifest = rng.randbytes(rng.randint(0, 60))
+    else:
+        keys = ["source", "rendition", "source_lang", "rendition_lang", "translate", "min_precision", "relation"]
+        lines = [f"{key} = {rng.choice(MANIFEST_VALUES)}" for key in rng.sample(keys, rng.randint(0, len(keys)))]
+        manifest = "\n".join(lines).encode()
+    expected = rng.choice([
+        None, b"", b"{", b"[]", b'{"findings": 3}', b'{"findings": [1]}', b'{"findings": [{"type": "x"}]}',
+        b'{"findings": [{"type": "added", "rendition_text": "not in the text"}]}', b'{"relation": "rendition", "findings": []}',
+    ])  # fmt: skip
+    return manifest, expected
+
+
+def test_fuzz_regress_manifests(cli_inproc, tmp_path):
+    """Broken pairs are reported as failed, naming their file; the run goes on."""
+    root = tmp_path / "pairs"
+    n = 15
+    for k in range(n):
+        folder = root / f"pair{k:02d}"
+        folder.mkdir(parents=True)
+        (folder / "fr.txt").write_text(REFERENCE, encoding="utf-8")
+        (folder / "en.txt").write_text(REFERENCE, encoding="utf-8")
+        manifest, expected = _manifest_case(k)
+        (folder / "manifest.toml").write_bytes(manifest)
+        if expected is not None:
+            (folder / "expected.json").write_bytes(expected)
+    rc, out, err = cli_inproc("regress", str(root), "--no-translate")
+    _check(rc, out, err, "regress")
+    assert rc in (0, 1)
+    reported = [line.split()[1].rstrip(":") for line in out.splitlines() if line.startswith(("ok ", "FAIL "))]
+    assert reported == [f"pair{k:02d}" for k in range(n)], out
+    assert "\x1b" not in out
+    assert out.rstrip().endswith(" failed")
+
+
+def _words_case(k: int) -> bytes:
+    rng = random.Random(9000 + k)
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        left = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))
+        right = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))
+        sep = rng.choice(["|||", "|||", "|||", " ||| ||| ", "||", "", "||||"])
+        lines.append(f"{left} {sep} {right}")
+    return rng.choice(["\n", "\r\n"]).join(lines).encode("utf-8")
+
+
+@pytest.mark.parametrize("k", range(15))
+def test_fuzz_words_lines(cli_inproc, tmp_path, k):
+    f = tmp_path / "pairs.txt"
+    data = _words_case(k)
+    f.write_bytes(data)
+    rc, out, err = cli_inproc("words", str(f))
+    _check(rc, out, err, f"words case {k}")
+    if rc == 2 and "expected 'source ||| target'" in err:
+        line = int(err.split("pairs.txt:")[1].split(":")[0])
+        bad = data.decode("utf-8").splitlines()[line - 1]
+        assert bad.strip() and bad.count("|||") != 1
+    if rc == 0:
+        good = [line for line in data.decode("utf-8").splitlines()]
+        assert len(out.splitlines()) == len(good)

@@ -694,6 +694,9 @@ def _fake_report(texts: list[str]) -> dict:
 
 
 def _unescape_tsv(cell: str) -> str:
+    """A cell's text: the formula guard (a leading apostrophe) dropped, escapes undone."""
+    if cell.startswith("'") and cell[1:].startswith(("=", "+", "-", "@", "\\t", "\\r", "＝", "＋", "－", "＠")):
+        cell = cell[1:]
     return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[m.group(1)], cell)
 
 
@@ -1006,3 +1009,469 @@ def test_models_verify_rehashes_the_offline_encoder(cli_inproc, built_cache):
     assert rc == 0, err
     encoder_lines = out.split("translation")[0]
     assert "every checksum verified" in encoder_lines or "Hugging Face" in encoder_lines, out
+
+
+# =========================================================================== round two
+# One test per defect of issue 18 ("Reliability, round two"); each failed before.
+
+
+def _no_load(*args, **kwargs):
+    raise AssertionError("the model was loaded before the input was checked")
+
+
+def test_input_read_through_stdin_is_never_overwritten(tmp_path):
+    """``compare fr.txt - -o en.txt --force < en.txt`` used to replace en.txt."""
+    src, ren = _pair(tmp_path)
+    with open(ren, "rb") as stdin:
+        proc = subprocess.run(
+            cli_command("compare", src, "-", "-f", "json", "-o", ren, "--force"),
+            cwd=REPO, env=cli_env(), stdin=stdin, capture_output=True, timeout=120,
+        )  # fmt: skip
+    assert_one_line_error(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    assert "standard input" in proc.stderr.decode()
+    assert Path(ren).read_text(encoding="utf-8") == EN
+    assert _leftovers(tmp_path, {"fr.txt", "en.txt"}) == []
+
+
+def test_config_file_is_an_input_never_overwritten(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    config = write(tmp_path / "my.toml", "[findings]\nmin_span_confidence = 0.6\n")
+    for command in (("compare", src, ren), ("sentences", src, ren)):
+        rc, out, err = cli_inproc(*command, "--config", str(config), "-o", str(config), "--force", loader=_no_load)
+        assert_one_line_error(rc, out, err)
+        assert "my.toml" in err
+    assert config.read_text() == "[findings]\nmin_span_confidence = 0.6\n"
+
+
+REAL_SENTENCES = [
+    "Related work included the characterization of materials for a Venus balloon envelope and its gondola.",
+    "Comments from the residents of the province were collected by the commission over three months.",
+    "Loading the trucks with food and medicine took the volunteers most of the night.",
+    "Share prices fell sharply in Baghdad after the announcement of the new offensive.",
+    "Subscribe to the service and you will be charged twice, the regulator warned on Monday.",
+    "Advertisement revenue of the local newspapers collapsed during the war years.",
+    "By 2020 the population of the province had doubled, according to the last census.",
+    "Par ailleurs, le gouvernement a annoncé la reconstruction des routes de la province.",
+]
+
+
+@pytest.mark.parametrize("sentence", REAL_SENTENCES, ids=lambda s: s.split()[0])
+def test_real_sentences_are_never_page_debris(sentence):
+    from aligner.config import load_config
+
+    config = load_config()
+    lang = "fr" if sentence.startswith("Par") else "en"
+    # Alone on its line, in a paragraph, and as the whole text.
+    for text in (f"{sentence}\n", f"The army moved north. {sentence} The town fell.\n"):
+        doc = doc_of(text, lang, config)
+        flagged = [s.text for s in doc.sentences if s.boilerplate]
+        assert flagged == [], flagged
+    # A whole text of such sentences is a text, not "nothing besides page debris".
+    doc = doc_of("\n".join(REAL_SENTENCES[:-1]) + "\n", "en", config, "rendition")
+    assert not any(s.boilerplate for s in doc.sentences)
+
+
+def test_short_standalone_debris_lines_are_still_debris():
+    from aligner.config import load_config
+
+    text = (
+        "The Iraqi army retook the town of Rutba on Saturday after a week of fighting.\n"
+        "By John Smith\nShare this article\nAdvertisement\nRelated posts\nLoading…\nSubscribe\n"
+        "Comments (3)\nPar le comité de rédaction, le 3 février 2024\n"
+    )
+    doc = doc_of(text, "en", load_config())
+    assert [s.boilerplate for s in doc.sentences] == [False] + [True] * 8
+
+
+def test_tsv_cells_never_start_a_formula():
+    from aligner.reports.tsv_report import COLUMNS, render_tsv, tsv_cell
+
+    for bad in ("=HYPERLINK(\"http://x\",\"y\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1+1"):
+        cell = tsv_cell(bad)
+        assert cell.startswith("'"), cell
+    assert tsv_cell("Rutba") == "Rutba" and tsv_cell(12) == "12" and tsv_cell(-3) == "-3"
+    report = {
+        "findings": [
+            {
+                "id": "f1", "type": "added", "severity": "high", "confidence": 0.9,
+                "source_span": None,
+                "rendition_span": {"start": 0, "end": 12, "text": "=cmd|'/C calc'!A0"},
+                "cues": ["@cue"], "evidence": "-evidence",
+            }
+        ]
+    }  # fmt: skip
+    row = render_tsv(report).splitlines()[1].split("\t")
+    assert row[COLUMNS.index("rendition_text")] == "'=cmd|'/C calc'!A0"
+    assert row[COLUMNS.index("cues")] == "'@cue" and row[COLUMNS.index("evidence")] == "'-evidence"
+    assert row[COLUMNS.index("rendition_start")] == "0"
+
+
+def test_huge_input_is_refused_up_front_with_its_size(cli_inproc, tmp_path):
+    big = tmp_path / "big.txt"
+    sentence = "The Iraqi army retook the town of Rutba on Saturday after a week of fighting. "
+    big.write_text(sentence * (20_000_000 // len(sentence)), encoding="utf-8")
+    good = str(write(tmp_path / "en.txt", EN))
+    for args in (("compare", str(big), good), ("sentences", "--presegmented", good, str(big)), ("words", str(big))):
+        rc, out, err = cli_inproc(*args, loader=_no_load)
+        assert_one_line_error(rc, out, err)
+        assert "19,999," in err and "--max-chars" in err, err
+    # The override is honoured: a small limit refuses a small file, 0 lifts it.
+    rc, out, err = cli_inproc("compare", good, good, "--max-chars", "50", loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert f"{len(EN)} characters" in err
+
+
+def test_a_megabyte_line_without_punctuation_is_refused(cli_inproc, tmp_path):
+    line = tmp_path / "line.txt"
+    line.write_text(("armée frontière soldats " * 45_000).strip() + "\n", encoding="utf-8")
+    good = str(write(tmp_path / "en.txt", EN))
+    rc, out, err = cli_inproc("compare", str(line), good, "--max-chars", "2000000", loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert "line 1" in err and "without a sentence end" in err
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(cli_inproc, tmp_path):
+    from aligner.progress import Heartbeat
+
+    beat_config = write(tmp_path / "beat.toml", "[progress]\ninterval_seconds = 0.01\n")
+    src, ren = _pair(tmp_path)
+
+    def slow_loader(*args, **kwargs):
+        time.sleep(0.2)
+        return cli_loader_models()
+
+    import cli
+
+    with mock.patch.object(cli, "_heartbeat", lambda settings: Heartbeat(interval=settings.progress.interval_seconds)):
+        rc, _, err = cli_inproc("sentences", src, ren, "--config", str(beat_config), loader=slow_loader)
+    assert rc == 0, err
+    assert "aligner: progress: loading models" in err
+    assert re.search(r"aligner: progress: .*, \d+ s, peak memory \d+ MB", err)
+
+
+@pytest.fixture(autouse=True)
+def _models_for_loaders(request):
+    global _SESSION_MODELS
+    if "cli_inproc" in request.fixturenames:
+        _SESSION_MODELS = request.getfixturevalue("models")
+    yield
+
+
+_SESSION_MODELS = None
+
+
+def cli_loader_models():
+    return _SESSION_MODELS
+
+
+def test_fifo_without_writer_and_devices_are_refused(run_cli, tmp_path):
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    good = str(write(tmp_path / "en.txt", EN))
+    rc, out, err = run_cli("compare", str(fifo), good, timeout=60)
+    assert_one_line_error(rc, out, err)
+    assert "no program is writing" in err
+    rc, out, err = run_cli("compare", "/dev/zero", good, timeout=60)
+    assert_one_line_error(rc, out, err)
+    assert "not a regular file" in err
+
+
+def test_fifo_with_a_writer_is_read(tmp_path):
+    from aligner.reading import read_text as read
+
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"printf '%s' '{EN.strip()}' > '{fifo}'"])
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # wait until the writer has opened the pipe
+            try:
+                r = read(str(fifo))
+                break
+            except InputError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        assert r.text == EN.strip()
+    finally:
+        writer.wait(timeout=10)
+
+
+# A run whose report write stops in fsync, so a signal lands during the write.
+SLOW_WRITE_CLI = r"""
+import os, pathlib, sys, time
+marker = pathlib.Path(sys.argv.pop(1))
+sys.path.insert(0, REPO)
+import aligner.cache as cache
+real_fsync = os.fsync
+class _OS:
+    def __getattr__(self, name):
+        return getattr(os, name)
+    def fsync(self, fd):
+        marker.touch()
+        time.sleep(60)
+        real_fsync(fd)
+cache.os = _OS()
+import cli
+sys.argv[0] = "aligner"
+cli.run()
+""".replace("REPO", repr(str(REPO)))
+
+
+@pytest.mark.slow
+def test_sigterm_and_sighup_during_the_report_write_leave_no_temp_file(tmp_path):
+    src, ren = _pair(tmp_path)
+    runs = []
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        out_dir = tmp_path / sig.name
+        out_dir.mkdir()
+        marker = tmp_path / f"{sig.name}.writing"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SLOW_WRITE_CLI, str(marker), "compare", src, ren, "-f", "json",
+             "-o", str(out_dir / "out.json")],
+            cwd=REPO, env=cli_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        runs.append((sig, out_dir, marker, proc))
+    for sig, _, marker, proc in runs:
+        wait_until(marker.exists, proc, "the report write")
+        proc.send_signal(sig)
+    for sig, out_dir, _, proc in runs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + sig, (sig.name, proc.returncode, err)
+        assert b"Traceback" not in err
+        assert list(out_dir.iterdir()) == [], f"{sig.name}: {list(out_dir.iterdir())}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[sentence_alignment]\ngap = -0.5\n", "[sentence_alignment] gap"),
+        ("[sentence_alignment]\nsplit_cost = -1\n", "[sentence_alignment] split_cost"),
+        ("[sentence_alignment]\nband = 0\n", "[sentence_alignment] band"),
+        ("[sentence_alignment]\nband = \"wide\"\n", "[sentence_alignment] band"),
+        ("[encoder]\nlayer = \"seven\"\n", "[encoder] layer"),
+        ("[encoder]\nbatch_tokens = 1.5\n", "[encoder] batch_tokens"),
+        ("[findings]\nmin_span_confidence = 2\n", "[findings] min_span_confidence"),
+        ("[word_alignment]\nmethod = \"best\"\n", "[word_alignment] method"),
+        ("[word_alignment]\ncenter = \"yes\"\n", "[word_alignment] center"),
+        ("[boilerplate]\npatterns = [\"(unclosed\"]\n", "[boilerplate] patterns"),
+        ("[limits]\nmax_chars = -1\n", "[limits] max_chars"),
+        ("[translation]\nnum_beams = 0\n", "num_beams"),
+        ("sentence_alignment = 3\n", "[sentence_alignment]"),
+    ],
+)
+def test_bad_config_values_stop_before_any_model_loads(cli_inproc, tmp_path, toml, key):
+    config = write(tmp_path / "c.toml", toml)
+    src, ren = _pair(tmp_path)
+    for command in (("compare", src, ren), ("words", src), ("models",)):
+        rc, out, err = cli_inproc(*command, "--config", str(config), loader=_no_load)
+        assert_one_line_error(rc, out, err)
+        assert key in err, err
+
+
+def test_unknown_config_keys_are_warned_about(cli_inproc, tmp_path):
+    config = write(tmp_path / "c.toml", "[sentence_alignment]\ngapp = 0.3\n[sentense_alignment]\ngap = 1\n")
+    rc, _, err = cli_inproc("models", "--config", str(config), patch_models=False)
+    assert rc == 0, err
+    assert "aligner: warning: config file" in err
+    assert "[sentence_alignment] gapp" in err and "[sentense_alignment]" in err
+
+
+def _copy_pair(tmp_path: Path, name: str) -> Path:
+    dest = tmp_path / "pairs" / name
+    shutil.copytree(REPO / "samples" / "planted-fr_en", dest)
+    return dest
+
+
+def test_regress_reports_broken_pairs_and_goes_on(cli_inproc, tmp_path):
+    _copy_pair(tmp_path, "b-good")
+    (_copy_pair(tmp_path, "a-no-expected") / "expected.json").unlink()
+    write(_copy_pair(tmp_path, "c-broken-manifest") / "manifest.toml", "source = 'fr.txt'\nrendition = [1\n")
+    write(_copy_pair(tmp_path, "d-wrong-type") / "manifest.toml", "source = 'fr.txt'\nrendition = 'en.txt'\nmin_precision = 'high'\n")
+    write(_copy_pair(tmp_path, "e-bad\x1b[2Jname") / "expected.json", "{not json")
+    rc, out, err = cli_inproc("regress", str(tmp_path / "pairs"), "--no-translate")
+    assert rc == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+    assert re.search(r"^FAIL a-no-expected: not run\n .*a-no-expected/expected.json: missing", out, re.M), out
+    assert re.search(r"^FAIL c-broken-manifest: not run\n .*c-broken-manifest/manifest.toml", out, re.M), out
+    assert "min_precision" in out
+    assert re.search(r"^ok   b-good: relation rendition", out, re.M), out
+    assert "\x1b" not in out and "e-bad\\x1b[2Jname" in out
+    assert out.rstrip().endswith("1 passed, 4 failed")
+
+
+@pytest.mark.parametrize("line", ["a b ||| c d ||| e", "||| x |||", "a ||| b |||"])
+def test_words_line_with_two_separators_is_refused_with_its_line_number(cli_inproc, tmp_path, line):
+    f = write(tmp_path / "pairs.txt", f"the army ||| l' armée\n{line}\n")
+    rc, out, err = cli_inproc("words", str(f), loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert "pairs.txt:2:" in err
+
+
+def test_html_entities_are_decoded_once(tmp_path):
+    from aligner.reading import html_to_text
+
+    page = "<html><body><p>Use &amp;lt;b&amp;gt; for bold &amp;amp; more, 5 &lt; 6.</p></body></html>"
+    assert html_to_text(page).strip() == "Use &lt;b&gt; for bold &amp; more, 5 < 6."
+    r = read_text(str(write(tmp_path / "p.html", page)))
+    assert "<b>" not in r.text and "&lt;b&gt;" in r.text
+
+
+def test_binary_content_is_detected_over_the_whole_input(tmp_path):
+    text = (EN * 200).encode()
+    assert len(text) > 8192
+    for data in (text + b"\x00\x01\x02 end", text[:9000] + b"\x00" + text[9000:]):
+        with pytest.raises(InputError, match="binary"):
+            read_text(str(write(tmp_path / "nul.txt", data)))
+    rng = random.Random(7)
+    noise = bytes(rng.randint(0x20, 0xFF) for _ in range(4000))
+    with pytest.raises(InputError, match="binary data"):
+        read_text(str(write(tmp_path / "noise.txt", noise)))
+    # 8-bit text with accents is still text.
+    assert read_text(str(write(tmp_path / "l1.txt", LATIN1_TEXT.encode("latin-1")))).text == LATIN1_TEXT
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_are_read(tmp_path, encoding):
+    r = read_text(str(write(tmp_path / "in.txt", FR.encode(encoding))))
+    assert r.text == FR and r.encoding == encoding
+    assert "byte-order mark" in r.warnings[0]
+
+
+def test_bomless_utf16_that_cannot_be_recognised_says_so(tmp_path):
+    with pytest.raises(InputError, match=r"UTF-16/32 (text )?without a byte-order mark"):
+        read_text(str(write(tmp_path / "ar.txt", AR.replace(" ", "").replace("\n", "").encode("utf-16-le"))))
+
+
+def test_read_only_output_directory_is_refused_before_the_comparison(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    if os.geteuid() == 0:  # permission bits do not stop root; sysfs refuses new files
+        target = "/sys/aligner-report.json"
+    else:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        target = str(ro / "report.json")
+    rc, out, err = cli_inproc("compare", src, ren, "-o", target, loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert "not writable" in err
+
+
+def test_disk_full_long_name_and_empty_output_name_are_one_line(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    rc, out, err = cli_inproc("compare", src, ren, "-o", "/dev/full", "--force")
+    assert_one_line_error(rc, out, err)
+    assert "no space left" in err
+    for target, message in ((str(tmp_path / ("n" * 300 + ".json")), "too long"), ("", "empty file name")):
+        rc, out, err = cli_inproc("compare", src, ren, "-o", target, loader=_no_load)
+        assert_one_line_error(rc, out, err)
+        assert message in err
+    assert _leftovers(tmp_path, {"fr.txt", "en.txt"}) == []
+
+
+def test_unusable_cache_directory_is_one_line(run_cli, tmp_path):
+    src, ren = _pair(tmp_path)
+    not_a_dir = write(tmp_path / "cache-file", "x")
+    rc, out, err = run_cli("compare", src, ren, env={"ALIGNER_CACHE": str(not_a_dir)})
+    assert_one_line_error(rc, out, err)
+    assert "cache directory" in err and "ALIGNER_CACHE" in err
+
+
+@pytest.mark.parametrize("junk", ["bad-json", "random-weights", "empty"])
+def test_encoder_directory_of_junk_files_is_one_line(cli_inproc, tmp_path, junk):
+    d = tmp_path / "enc"
+    d.mkdir()
+    if junk == "bad-json":
+        write(d / "config.json", "{x")
+    elif junk == "random-weights":
+        write(d / "config.json", '{"model_type": "bert"}')
+        write(d / "tokenizer.json", "{}")
+        write(d / "model.safetensors", random.Random(3).randbytes(1000))
+    src, ren = _pair(tmp_path)
+    rc, out, err = cli_inproc("compare", src, ren, "--encoder", str(d), patch_models=False)
+    assert_one_line_error(rc, out, err)
+    assert "enc" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--device", "mps", "compare"), "--device mps"),
+        (("--device", "cuda:x", "compare"), "--device cuda:x"),
+        (("compare", "--mt-model", "/no/such/path"), "--mt-model /no/such/path"),
+        (("compare", "--encoder", "./no/such/dir"), "--encoder ./no/such/dir"),
+    ],
+)
+def test_bad_device_and_missing_model_paths_are_errors(cli_inproc, tmp_path, args, message):
+    src, ren = _pair(tmp_path)
+    rc, out, err = cli_inproc(*args, src, ren, loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert message in err
+
+
+def test_models_rejects_what_compare_rejects(cli_inproc):
+    for args in (("--lang", "zz"), ("--mt-model", "/no/such/path")):
+        rc, out, err = cli_inproc("models", *args, patch_models=False)
+        assert_one_line_error(rc, out, err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("compare", "only-one.txt"), ("compare", "a", "b", "-f", "nope"), ("nosuchcommand",), ("compare", "a", "b", "--bogus")],
+)
+def test_usage_errors_are_one_line(cli_inproc, args):
+    rc, out, err = cli_inproc(*args, loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert "--help" in err
+
+
+def test_bare_command_still_shows_the_help(cli_inproc):
+    rc, out, err = cli_inproc(loader=_no_load)
+    assert rc == 2 and "Commands:" in out + err and "compare" in out + err
+
+
+def test_python_warnings_are_one_line_messages(cli_inproc, tmp_path):
+    """The cache-rebuild notice is a RuntimeWarning in the library: on the command
+    line it is one ``aligner: warning:`` line, without the warning class or source line."""
+    import warnings
+
+    def rebuilding_loader(*args, **kwargs):
+        warnings.warn("offline e5 model in /x is unusable (truncated); rebuilding it", RuntimeWarning, stacklevel=2)
+        return cli_loader_models()
+
+    src, ren = _pair(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        rc, _, err = cli_inproc("sentences", src, ren, loader=rebuilding_loader)
+    assert rc == 0, err
+    assert err.splitlines() == ["aligner: warning: offline e5 model in /x is unusable (truncated); rebuilding it"]
+
+
+def test_file_names_in_messages_never_drive_the_terminal(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    hostile = write(tmp_path / "out\x1b[2J\x07.json", "old")
+    rc, out, err = cli_inproc("compare", src, ren, "-o", str(hostile), loader=_no_load)
+    assert_one_line_error(rc, out, err)
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b[2J" in err
+    debris = write(tmp_path / "debris\x1b]0;pwned\x07.txt", "Share this\nhttps://x.org\n")
+    rc, out, err = cli_inproc("compare", src, str(debris))
+    assert_one_line_error(rc, out, err)
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_reports_honour_the_umask_and_force_keeps_the_mode(cli_inproc, tmp_path):
+    src, ren = _pair(tmp_path)
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        rc, _, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(fresh))
+        assert rc == 0, err
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = write(tmp_path / "kept.json", "old")
+        kept.chmod(0o640)
+        rc, _, err = cli_inproc("compare", src, ren, "-f", "json", "-o", str(kept), "--force")
+        assert rc == 0, err
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+        json.loads(kept.read_text(encoding="utf-8"))
+    finally:
+        os.umask(old)

@@ -2,7 +2,13 @@
 
 Cells never contain a raw tab, newline or carriage return (they are written as the
 two-character escapes ``\\t``, ``\\n``, ``\\r``, and a backslash as ``\\\\``), so a row
-is always one line and columns never shift."""
+is always one line and columns never shift.
+
+Cells are also safe to open in a spreadsheet (OWASP, "CSV Injection"): a text cell
+that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their
+full-width forms) would be run as a formula by Excel, LibreOffice or Google Sheets,
+so it is written with a leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets
+show as text. Numbers (offsets, confidences) are never prefixed."""
 
 from __future__ import annotations
 
@@ -20,8 +26,17 @@ COLUMNS = (
 _OTHER_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def tsv_cell(value: Any) -> str:
+    """One cell: escaped so it stays in its row and column, neutralised so it is
+    never a formula."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
     text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     # Other characters that some readers take as line breaks or that break cells.
     return _OTHER_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

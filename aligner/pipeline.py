@@ -33,7 +33,12 @@ from .errors import InputError, ModelUnavailable
 from .language import check_language, detect_language
 from .reading import ReadText, read_text
 from .segmentation import mark_boilerplate, segment
-from .sentence_alignment import AlignParams, align_sentences
+from .sentence_alignment import (
+    AlignParams,
+    align_sentences,
+    background_sentences,
+    background_vectors,
+)
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
 from .word_alignment import PieceVectors, align_words, mean_vector
 
@@ -54,6 +59,14 @@ class Models:
     progress: bool = False
     translators: dict[str, Any] = field(default_factory=dict)
     warned: set[str] = field(default_factory=set)
+    background: np.ndarray | None = field(default=None, repr=False)
+
+    def sentence_background(self) -> np.ndarray:
+        """The encoder's vectors of the generic background sentences of the config
+        (sentence alignment's reference of "unrelated"), embedded on first use."""
+        if self.background is None:
+            self.background = background_vectors(self.encoder, background_sentences(self.config))
+        return self.background
 
     def translator(self, lang: str) -> Any | None:
         """The translator for ``lang`` -> English, or None (warned once) when absent."""
@@ -190,14 +203,17 @@ def sentence_beads(
     src_emb: Sequence[EmbeddedSentence],
     tgt_emb: Sequence[EmbeddedSentence],
     config: dict[str, Any],
+    background: np.ndarray | None = None,
 ) -> list[Bead]:
-    """Sentence alignment of two embedded documents with the configured parameters."""
+    """Sentence alignment of two embedded documents with the configured parameters
+    (``background``: :meth:`Models.sentence_background`)."""
     return align_sentences(
         np.stack([e.vector for e in src_emb]),
         np.stack([e.vector for e in tgt_emb]),
         AlignParams.from_config(config.get("sentence_alignment", {})),
         np.array([s.boilerplate for s in src.sentences]),
         np.array([s.boilerplate for s in tgt.sentences]),
+        background,
     )
 
 
@@ -210,10 +226,11 @@ def align_documents(
     method: str,
     token_type: str,
     timer: _Timer,
+    background: np.ndarray | None = None,
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
     """Sentence beads, then word links inside each bead."""
     with timer.stage("align_sentences"):
-        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config)
+        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background)
     with timer.stage("align_words"):
         # Centring (subtracting each language side's mean vector before matching)
         # removes the language component that all of one side's vectors share.
@@ -296,7 +313,10 @@ def compare_embedded(
     mt_desc: dict[str, Any] = {"used": False}
     if translator is not None:
         mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
-    beads, links, src_ev, tgt_ev = align_documents(src, tgt, src_emb, tgt_emb, config, method, token_type, timer)
+    background = models.sentence_background()
+    beads, links, src_ev, tgt_ev = align_documents(
+        src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background
+    )
 
     if translator is not None:
         from .mt_alignment import combine, forced_decoding, mt_path

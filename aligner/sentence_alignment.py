@@ -1,11 +1,20 @@
 """Sentence alignment: many-to-many beads by banded dynamic programming.
 
 The cost of pairing two blocks of sentences is their cosine dissimilarity divided by
-how dissimilar each block is, on average, to sentences of the other document (the
-normalisation of Thompson & Koehn's Vecalign). That makes costs comparable across
+how dissimilar each block is, on average, to sentences that are not its counterparts
+(the normalisation of Thompson & Koehn's Vecalign). That makes costs comparable across
 encoders whose raw cosines sit in very different ranges: 1.0 means "as different as
-two random sentences of these documents", so a fixed gap cost decides when a sentence
-has no counterpart.
+two unrelated sentences", so a fixed gap cost decides when a sentence has no
+counterpart.
+
+The "unrelated" reference of a block is a blend of two backgrounds: a sample of the
+other document's blocks with the block's best matches removed (its likely
+counterparts: Vecalign's plain sample is, for a document of one to a few sentences,
+mostly the counterparts themselves, which made every bead cost ~1.0), and an
+encoder-level background, the block's dissimilarity to a bundled set of generic
+sentences (``configs/sentence_background.toml``), weighted as ``background_weight``
+samples. A long document's own background dominates; a one-sentence document
+relies on the encoder's.
 
 Cost grows linearly with length: long documents are aligned first at half
 resolution (neighbouring sentence vectors averaged), recursively, and the full-
@@ -18,10 +27,13 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from .segmentation import segment
 from .structures import Bead
 
 _FULL_DP_CELLS = 160_000
@@ -38,6 +50,11 @@ class AlignParams:
     # (partial overlaps pair leftovers): its sentences are reported as unaligned.
     split_cost: float = 0.75
     norm_samples: int = 64
+    # Weight of the encoder-level background, in samples of the document's own.
+    background_weight: float = 2.0
+    # Generic sentences are more unrelated than sentences of one document (which share
+    # a topic): the encoder-level background times this is the document-level one.
+    background_scale: float = 0.85
 
     @classmethod
     def from_config(cls, section: dict) -> AlignParams:
@@ -60,12 +77,67 @@ def _block_vectors(v: np.ndarray, size: int) -> np.ndarray:
     return _normalise(acc)
 
 
-def _norm_terms(x: np.ndarray, y: np.ndarray, samples: int) -> np.ndarray:
-    """Mean dissimilarity of each row of ``x`` to a fixed sample of rows of ``y``."""
-    if len(y) == 0:
-        return np.ones(len(x))
-    idx = np.linspace(0, len(y) - 1, num=min(samples, len(y))).round().astype(int)
-    return np.maximum((1.0 - x @ y[idx].T).mean(axis=1), 1e-3)
+def _norm_terms(
+    x: np.ndarray,
+    y: np.ndarray,
+    params: AlignParams,
+    exclude: int,
+    prior: np.ndarray | None,
+) -> np.ndarray:
+    """How dissimilar each row of ``x`` is to rows that are not its counterparts.
+
+    The mean dissimilarity to a fixed sample of rows of ``y`` without the ``exclude``
+    closest ones (the row's likely counterparts), blended with ``prior`` (the row's
+    dissimilarity to the encoder-level background) counted as ``background_weight``
+    samples. Without a prior, the plain sample mean (Vecalign's) is the fallback."""
+    if len(x) == 0:
+        return np.ones(0)
+    total = np.zeros(len(x))
+    count = 0
+    plain = np.ones(len(x))
+    if len(y):
+        idx = np.linspace(0, len(y) - 1, num=min(params.norm_samples, len(y))).round().astype(int)
+        d = 1.0 - x @ y[idx].T
+        plain = d.mean(axis=1)
+        k = min(exclude, d.shape[1])
+        total = d.sum(axis=1)
+        if k:
+            total -= np.partition(d, k - 1, axis=1)[:, :k].sum(axis=1)
+        count = d.shape[1] - k
+    if prior is None:
+        out = total / count if count else plain
+    else:
+        w = params.background_weight
+        out = (w * params.background_scale * prior + total) / (w + count) if w + count else plain
+    return np.maximum(out, 1e-3)
+
+
+def _prior(x: np.ndarray, background: np.ndarray | None, size: int) -> np.ndarray | None:
+    """Mean dissimilarity of each row of ``x`` to the background's blocks of ``size``
+    sentences (averaged blocks look more alike than single sentences)."""
+    if background is None:
+        return None
+    bg = _block_vectors(background, min(size, len(background)))
+    return 1.0 - (x @ bg.T).mean(axis=1)
+
+
+def background_sentences(config: dict[str, Any]) -> list[str]:
+    """The generic sentences of ``[sentence_alignment.background]`` in the configuration."""
+    section = config.get("sentence_alignment", {}).get("background", {})
+    return [str(t) for t in section.get("sentences", []) if str(t).strip()]
+
+
+def background_vectors(encoder: Any, sentences: Sequence[str]) -> np.ndarray:
+    """The encoder's sentence vectors of the background sentences, tokenised as
+    documents are (embed once per model load and pass to :func:`align_sentences`)."""
+    words: list[list[str]] = []
+    for text in sentences:
+        _, tokens = segment(text, "xx")
+        if tokens:
+            words.append([t.text for t in tokens])
+    if not words:
+        return np.zeros((0, 0))
+    return np.stack([e.vector for e in encoder.embed(words)]).astype(np.float64)
 
 
 def _bead_shapes(max_bead: int) -> list[tuple[int, int]]:
@@ -83,6 +155,7 @@ def _dp(
     lo: np.ndarray,
     hi: np.ndarray,
     params: AlignParams,
+    background: np.ndarray | None,
 ) -> list[tuple[int, int, int, int, float]]:
     """Monotone DP restricted to cells ``lo[i] <= j <= hi[i]`` (prefix lengths).
 
@@ -92,9 +165,16 @@ def _dp(
     blocks_s = {a: _block_vectors(src, a) for a in range(1, params.max_bead + 1)}
     blocks_t = {b: _block_vectors(tgt, b) for b in range(1, params.max_bead + 1)}
     # Averaged blocks are smoother and look more alike than single sentences, so each
-    # bead shape is normalised by random pairs of the same shape.
-    norm_s = {(a, b): _norm_terms(blocks_s[a], blocks_t[b], params.norm_samples) for a, b in shapes if a and b}
-    norm_t = {(a, b): _norm_terms(blocks_t[b], blocks_s[a], params.norm_samples) for a, b in shapes if a and b}
+    # bead shape is normalised by unrelated pairs of the same shape. A block of b
+    # sentences overlaps a counterpart span of up to max_bead sentences in up to
+    # max_bead + b - 1 positions: those are left out of its background.
+    norm_s: dict[tuple[int, int], np.ndarray] = {}
+    norm_t: dict[tuple[int, int], np.ndarray] = {}
+    for a, b in shapes:
+        if a and b:
+            ps, pt = _prior(blocks_s[a], background, b), _prior(blocks_t[b], background, a)
+            norm_s[(a, b)] = _norm_terms(blocks_s[a], blocks_t[b], params, params.max_bead + b - 1, ps)
+            norm_t[(a, b)] = _norm_terms(blocks_t[b], blocks_s[a], params, params.max_bead + a - 1, pt)
 
     inf = np.inf
     width = hi - lo + 1
@@ -205,17 +285,19 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return _normalise(np.vstack([pairs, v[even:]]))
 
 
-def _align_monotone(src: np.ndarray, tgt: np.ndarray, params: AlignParams) -> list[tuple[int, int, int, int, float]]:
+def _align_monotone(
+    src: np.ndarray, tgt: np.ndarray, params: AlignParams, background: np.ndarray | None
+) -> list[tuple[int, int, int, int, float]]:
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0, 0.0) for i in range(n)] + [(n, n, j, j + 1, 0.0) for j in range(m)]
     if (n + 1) * (m + 1) <= _FULL_DP_CELLS or min(n, m) < 8:
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
-        return _dp(src, tgt, lo, hi, params)
-    path = _align_monotone(_halve(src), _halve(tgt), params)
+        return _dp(src, tgt, lo, hi, params, background)
+    path = _align_monotone(_halve(src), _halve(tgt), params, background)
     lo, hi = _band_from_path(path, n, m, params.band)
-    return _dp(src, tgt, lo, hi, params)
+    return _dp(src, tgt, lo, hi, params, background)
 
 
 def _find_moved(
@@ -225,6 +307,7 @@ def _find_moved(
     src_skip: np.ndarray,
     tgt_skip: np.ndarray,
     params: AlignParams,
+    background: np.ndarray | None,
 ) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
     """Pair leftover sentences across the document (mutual best, cost under threshold)."""
     lonely_s = [i0 for i0, i1, j0, j1, _ in beads if j0 == j1 and i1 == i0 + 1 and not src_skip[i0]]
@@ -234,8 +317,8 @@ def _find_moved(
     s = src[lonely_s]
     t = tgt[lonely_t]
     cos = s @ t.T
-    ns = _norm_terms(s, tgt, params.norm_samples)
-    nt = _norm_terms(t, src, params.norm_samples)
+    ns = _norm_terms(s, tgt, params, params.max_bead, _prior(s, background, 1))
+    nt = _norm_terms(t, src, params, params.max_bead, _prior(t, background, 1))
     cost = (1.0 - cos) / (0.5 * (ns[:, None] + nt[None, :]))
     pairs: list[tuple[int, int, float]] = []
     best_t = cost.argmin(axis=1)
@@ -252,12 +335,15 @@ def align_sentences(
     params: AlignParams | None = None,
     src_skip: np.ndarray | None = None,
     tgt_skip: np.ndarray | None = None,
+    background: np.ndarray | None = None,
 ) -> list[Bead]:
     """Align two documents given one vector per sentence.
 
     ``src_skip``/``tgt_skip`` flag sentences (page debris) that may take part in
-    beads but are never paired by the moved-sentence pass. Beads come back in source
-    order, each sentence in exactly one bead.
+    beads but are never paired by the moved-sentence pass. ``background`` holds the
+    same encoder's vectors of generic unrelated sentences (:func:`background_vectors`),
+    the reference of "unrelated" that short documents cannot supply themselves.
+    Beads come back in source order, each sentence in exactly one bead.
     """
     params = params or AlignParams()
     src = _normalise(np.asarray(src_vectors, dtype=np.float64))
@@ -265,8 +351,9 @@ def align_sentences(
     n, m = len(src), len(tgt)
     src_skip = np.zeros(n, dtype=bool) if src_skip is None else np.asarray(src_skip, dtype=bool)
     tgt_skip = np.zeros(m, dtype=bool) if tgt_skip is None else np.asarray(tgt_skip, dtype=bool)
-    path = _align_monotone(src, tgt, params)
-    moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params)
+    bg = None if background is None or len(background) == 0 else _normalise(np.asarray(background, dtype=np.float64))
+    path = _align_monotone(src, tgt, params, bg)
+    moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params, bg)
     keyed: list[tuple[tuple[float, float], Bead]] = []
     last_src = -1.0
     for i0, i1, j0, j1, score in path:

@@ -51,7 +51,7 @@ def align_sentence_files(
     enc = models.encoder
     src_emb = enc.embed(_sentence_words(src))
     tgt_emb = enc.embed(_sentence_words(tgt))
-    return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config)
+    return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, models.sentence_background())
 
 
 def _ids(ids: tuple[int, ...]) -> str:

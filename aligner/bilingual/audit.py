@@ -182,6 +182,7 @@ def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None =
         tgt_words = [w for _, _, tgt in todo for w in _sentence_words(tgt)]
         src_emb = models.encoder.embed(src_words, progress=models.progress, label="embedding sources")
         tgt_emb = models.encoder.embed(tgt_words, progress=models.progress, label="embedding targets")
+        models.sentence_background()  # embedded once per model load; counted here, not per segment
         notes.extend(dict.fromkeys(models.encoder.notes))
 
     compare_opts = CompareOptions(src_lang, tgt_lang, options.translate, options.method)

@@ -63,13 +63,11 @@ class Layout:
         end = self.nearest(end, forward=True)
         while True:
             opens, closes = self.at(start), self.at(end)
-            best = None
-            for a in opens:
-                for b in closes:
-                    if a.path == b.path and a.byte <= b.byte and (best is None or len(a.path) < len(best[0].path)):
-                        best = (a, b)
-            if best:
-                return best
+            # Outermost depth first, then the tightest pair (codes standing at the
+            # span's edges stay outside the mark).
+            pairs = [(a, b) for a in opens for b in closes if a.path == b.path and a.byte <= b.byte]
+            if pairs:
+                return min(pairs, key=lambda p: (len(p[0].path), -p[0].byte, p[1].byte))
             if start == 0 and end == self.length:
                 return None
             if start > 0:

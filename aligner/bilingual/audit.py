@@ -48,6 +48,7 @@ class SegmentAudit:
     findings: list[Finding] = field(default_factory=list)
     comparison: Comparison | None = None
     notes: list[str] = field(default_factory=list)
+    vectors: tuple[Any, Any] | None = None  # unit-level (source, target) sentence vectors
 
 
 @dataclass(slots=True)
@@ -142,6 +143,29 @@ def segment_status(pair: SegmentPair) -> str | None:
     return None
 
 
+def embed_unique(models: Models, sentences: list[list[str]], label: str) -> list[Any]:
+    """One ``embed`` call for all sentences, each distinct sentence embedded once:
+    translation memories and software strings repeat segments, and a repeated
+    sentence gets the same vectors anyway (results are shared, never modified)."""
+    index: dict[tuple[str, ...], int] = {}
+    unique: list[list[str]] = []
+    order: list[int] = []
+    for words in sentences:
+        key = tuple(words)
+        if key not in index:
+            index[key] = len(unique)
+            unique.append(words)
+        order.append(index[key])
+    emb = models.encoder.embed(unique, progress=models.progress, label=label)
+    return [emb[k] for k in order]
+
+
+def _mean_vector(emb: list[Any]) -> Any:
+    import numpy as np
+
+    return np.mean(np.stack([e.vector for e in emb]), axis=0) if emb else None
+
+
 def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None = None) -> Audit:
     options = options or AuditOptions()
     timer = _Timer()
@@ -180,8 +204,8 @@ def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None =
         models.encoder.notes.clear()
         src_words = [w for _, src, _ in todo for w in _sentence_words(src)]
         tgt_words = [w for _, _, tgt in todo for w in _sentence_words(tgt)]
-        src_emb = models.encoder.embed(src_words, progress=models.progress, label="embedding sources")
-        tgt_emb = models.encoder.embed(tgt_words, progress=models.progress, label="embedding targets")
+        src_emb = embed_unique(models, src_words, "embedding sources")
+        tgt_emb = embed_unique(models, tgt_words, "embedding targets")
         models.sentence_background()  # embedded once per model load; counted here, not per segment
         notes.extend(dict.fromkeys(models.encoder.notes))
 
@@ -195,6 +219,7 @@ def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None =
             c = compare_embedded(src, tgt, src_emb[a : a + ns], tgt_emb[b : b + nt], models, compare_opts, _Timer(), translator, [])
             a, b = a + ns, b + nt
             audit.comparison = c
+            audit.vectors = (_mean_vector(src_emb[a - ns : a]), _mean_vector(tgt_emb[b - nt : b]))
             audit.notes.extend(c.notes)
             if c.summary.get("relation") == "unrelated":
                 audit.status = "unrelated"

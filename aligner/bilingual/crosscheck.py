@@ -42,10 +42,25 @@ def _leftovers(results: list[Any]) -> tuple[list[tuple[int, Span, str | None]], 
     return src, tgt
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
 def _vectors(models: Any, spans: list[Span]) -> np.ndarray:
-    emb = models.encoder.embed([s.text.split() for s in spans])
-    m = np.stack([e.vector for e in emb]).astype(np.float64)
-    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+    """Sentence vectors of the spans: one ``embed`` call, each distinct text once."""
+    from .audit import embed_unique
+
+    emb = embed_unique(models, [s.text.split() for s in spans], "embedding leftovers")
+    return _unit(np.stack([e.vector for e in emb]).astype(np.float64))
+
+
+def _own(results: list[Any], k: int, side: int, dim: int) -> np.ndarray:
+    """Unit-level vector of one side of unit ``k`` from the main pass (zeros when the
+    unit was not compared: nothing on that side to be similar to)."""
+    vecs = results[k].vectors
+    if vecs is None or vecs[side] is None:
+        return np.zeros(dim)
+    return _unit(np.asarray(vecs[side], dtype=np.float64))
 
 
 def cross_segment(results: list[Any], models: Any) -> list[Any]:
@@ -63,8 +78,8 @@ def cross_segment(results: list[Any], models: Any) -> list[Any]:
     # Each leftover's similarity to the other side of its OWN unit: content that moved
     # must match the other unit better than its own (a loose, unrelated translation of
     # a short unit is otherwise "similar" to many units of the same domain).
-    own_t = _vectors(models, [Span(0, 0, results[k].pair.target or "") for k, _, _ in src])
-    own_s = _vectors(models, [Span(0, 0, results[k].pair.source) for k, _, _ in tgt])
+    own_t = np.stack([_own(results, k, 1, sv.shape[1]) for k, _, _ in src])
+    own_s = np.stack([_own(results, k, 0, tv.shape[1]) for k, _, _ in tgt])
     s_own = np.einsum("ij,ij->i", sv, own_t)
     t_own = np.einsum("ij,ij->i", tv, own_s)
     for i, (ks, _, _) in enumerate(src):

@@ -129,3 +129,20 @@ def test_tsv_cells_formula_safe_and_html_escaped(cli_inproc, tmp_path):
     assert "&lt;" in page and "alert(1)" in page and "⟨ESC⟩" in page
     code, text, _ = cli_inproc("audit", hostile, "--no-translate", "--source-lang", "fr", "--rendition-lang", "en")
     assert "\x1b" not in text
+
+
+def test_all_segments_embedded_in_one_call_per_side(models):
+    """The batched path: one embed call for every source sentence, one for every
+    target sentence (plus one for the cross-unit leftovers), whatever the unit count."""
+    from unittest import mock
+
+    bf = read_bilingual(str(DATA / "planted-1.2.xlf"))
+    models.sentence_background()  # loaded once per session; not part of this count
+    real = models.encoder.embed
+    with mock.patch.object(models.encoder, "embed", wraps=real) as spy:
+        result = audit_file(bf, models, AuditOptions(translate=False))
+    compared = [s for s in result.segments if s.comparison is not None]
+    assert len(compared) == 6
+    sizes = [len(call.args[0]) for call in spy.call_args_list]
+    assert sizes[:2] == [sum(len(s.comparison.source.sentences) for s in compared), sum(len(s.comparison.rendition.sentences) for s in compared)]
+    assert len(sizes) <= 3

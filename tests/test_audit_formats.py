@@ -185,3 +185,10 @@ def test_broken_docx_refused(tmp_path):
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(InputError, match="not a valid Word document"):
         read_text(str(bad))
+
+
+def test_binary_file_refused(tmp_path, cli_inproc):
+    path = tmp_path / "doc.docx"
+    _docx(path, ["Bonjour."])
+    code, _, err = cli_inproc("audit", path, loader=_no_models)
+    assert code == 2 and "aligner compare" in err

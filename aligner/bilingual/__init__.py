@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..cache import sha256_bytes
 from ..errors import InputError
-from ..reading import _describe, _read_bytes, decode
+from ..reading import _binary_kind, _describe, _read_bytes, decode
 from .model import BilingualFile, InlineCode, SegmentPair
 
 __all__ = ["FORMATS", "BilingualFile", "InlineCode", "SegmentPair", "read_bilingual"]
@@ -54,6 +54,10 @@ def read_bilingual(path: str) -> BilingualFile:
     if lower.endswith(_XML_EXT) or head.startswith(b"<"):
         result = _read_xml(data, path)
     else:
+        kind = _binary_kind(data)
+        if kind:
+            hint = " (Word documents are monolingual: compare two of them with `aligner compare`)" if data.startswith(b"PK") else ""
+            raise InputError(f"{name}: looks like {kind}, not a bilingual file{hint}")
         text, _, warnings = decode(data, path)
         if lower.endswith((".po", ".pot")) or text.lstrip().startswith(("msgid", "#")):
             from .po import read_po

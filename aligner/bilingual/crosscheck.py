@@ -72,8 +72,8 @@ def cross_segment(results: list[Any], models: Any) -> list[Any]:
     if not src or not tgt:
         return []
     bar = float(models.config.get("audit", {}).get("cross_min_similarity", 0.88))
-    sv = _vectors(models, [s for _, s, _ in src])
-    tv = _vectors(models, [s for _, s, _ in tgt])
+    both = _vectors(models, [s for _, s, _ in src] + [s for _, s, _ in tgt])  # one call
+    sv, tv = both[: len(src)], both[len(src) :]
     sims = sv @ tv.T
     # Each leftover's similarity to the other side of its OWN unit: content that moved
     # must match the other unit better than its own (a loose, unrelated translation of

@@ -131,3 +131,18 @@ def test_existing_its_declaration_is_not_repeated(tmp_path):
     path.write_text(src, encoding="utf-8")
     out = write_back(_audit(path, PLAN_2)).decode("utf-8")
     assert out.count('xmlns:its="http://www.w3.org/2005/11/its"') == 1 and out.count('its:version="2.0"') == 1
+
+
+@pytest.mark.parametrize("encoding,declared", [("utf-16", "UTF-16"), ("iso-8859-1", "ISO-8859-1")])
+def test_round_trip_in_other_encodings(tmp_path, encoding, declared):
+    """Marks are spliced in the file's own encoding (UTF-16 tags are two bytes a character)."""
+    text = (DATA / "planted-2.1.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{declared}"')
+    path = tmp_path / "encoded.xlf"
+    path.write_bytes(text.encode(encoding))
+    out = write_back(_audit(path, PLAN_2))
+    assert _strip_added(out.decode(encoding)) == text
+    written = tmp_path / "out.xlf"
+    written.write_bytes(out)
+    assert [(s.source, s.target) for s in read_bilingual(str(written)).segments] == [
+        (s.source, s.target) for s in read_bilingual(str(path)).segments
+    ]

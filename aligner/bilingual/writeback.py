@@ -99,9 +99,10 @@ def _root_insert(data: bytes, start: int, open_end: int, encoding: str) -> list[
         add += ' its:version="2.0"'
     if not add:
         return []
-    end = open_end - 1
-    if data[end - 1 : end] == b"/":
-        end -= 1
+    width = len(">".encode(encoding))  # 2 bytes in UTF-16
+    end = open_end - width
+    if data[end - width : end] == "/".encode(encoding):
+        end -= width
     return [(end, 0, add)]
 
 

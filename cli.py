@@ -18,6 +18,7 @@ from aligner import __version__
 from aligner.errors import InputError, ModelUnavailable
 
 FORMATS = ("text", "json", "html", "xliff", "tsv")
+AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")
 
 
 class _State:
@@ -205,6 +206,41 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
             report = render(result, fmt, color=color, quiet=quiet)
     _write_output(report, output, inputs, force)
     if any(f.type in types for f in result.findings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file")
+@click.option("-f", "--format", "fmt", type=click.Choice(AUDIT_FORMATS), default=None, help="Report format (default text; xliff when -o ends in .xlf/.xliff).")
+@click.option("-o", "--output", type=click.Path(), help="Write the report (or the annotated XLIFF) here, never over FILE.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--source-lang", help="Source language (ISO 639-1); default from the file, else detected.")
+@click.option("--rendition-lang", help="Target language; default from the file, else detected.")
+@click.option("--fail-on", default="", help="Comma-separated finding types or statuses (untranslated, empty, identical, unrelated, split, moved) that make the exit code 1, or 'any'.")
+@click.option("--no-translate", is_flag=True, help="Skip machine translation of the source.")
+@click.option("--mt-model", help="MarianMT model: Hugging Face id or local directory.")
+@click.option("--quiet", is_flag=True, help="Text format: counts only.")
+@_common_model_options
+@click.pass_obj
+def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, quiet, config_file, encoder):
+    """Audit a bilingual FILE (XLIFF 1.2/2.x, TMX, PO, CSV/TSV) segment by segment."""
+    from aligner.bilingual import read_bilingual
+    from aligner.bilingual.audit import AuditOptions, audit_file, fails, parse_fail_on
+    from aligner.language import check_language
+    from aligner.reports import render_audit
+
+    types = parse_fail_on(fail_on)
+    fmt = fmt or ("xliff" if output and output.lower().endswith((".xlf", ".xliff")) else "text")
+    _check_output(output, [file], force)
+    bilingual = read_bilingual(file)  # bad or hostile input fails here, before the models load
+    if fmt == "xliff" and bilingual.format not in ("xliff1", "xliff2"):
+        raise InputError(f"-f xliff writes an annotated copy of an XLIFF input; {file} is {bilingual.format}")
+    options = AuditOptions(check_language(source_lang) if source_lang else None, check_language(rendition_lang) if rendition_lang else None, not no_translate)
+    _setup_threads(obj["threads"])
+    models = _load_models(config_file, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
+    result = audit_file(bilingual, models, options)
+    _write_output(render_audit(result, fmt, quiet=quiet), output, [file], force)
+    if fails(result, types):
         sys.exit(1)
 
 

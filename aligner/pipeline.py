@@ -333,12 +333,7 @@ def compare_documents(
 ) -> Comparison:
     options = options or CompareOptions()
     timer = timer or _Timer()
-    config = models.config
-    wa_cfg = config.get("word_alignment", {})
-    method = options.method or str(wa_cfg.get("method", "argmax"))
-    token_type = str(wa_cfg.get("token_type", "bpe"))
     notes: list[str] = []
-    mt_desc: dict[str, Any] = {"used": False}
 
     translator = None
     if options.translate and src.lang != "en" and tgt.lang == "en":
@@ -352,15 +347,38 @@ def compare_documents(
             for s, t in zip(todo, out, strict=True):
                 s.translation = t
             notes.extend(getattr(translator, "notes", []))
-        mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
 
     with timer.stage("embed"):
         models.encoder.notes.clear()
         src_emb = models.encoder.embed(_sentence_words(src), progress=models.progress, label="embedding source")
         tgt_emb = models.encoder.embed(_sentence_words(tgt), progress=models.progress, label="embedding rendition")
-        background = models.sentence_background()
         notes.extend(models.encoder.notes)
+    return compare_embedded(src, tgt, src_emb, tgt_emb, models, options, timer, translator, notes)
 
+
+def compare_embedded(
+    src: Document,
+    tgt: Document,
+    src_emb: Sequence[EmbeddedSentence],
+    tgt_emb: Sequence[EmbeddedSentence],
+    models: Models,
+    options: CompareOptions,
+    timer: _Timer,
+    translator: Any | None = None,
+    notes: list[str] | None = None,
+) -> Comparison:
+    """Everything after embedding: alignment, differences, summary. Split from
+    :func:`compare_documents` so that callers with many small pairs (``aligner audit``)
+    can embed all their sentences in one batched call and then compare pair by pair."""
+    config = models.config
+    wa_cfg = config.get("word_alignment", {})
+    method = options.method or str(wa_cfg.get("method", "argmax"))
+    token_type = str(wa_cfg.get("token_type", "bpe"))
+    notes = notes if notes is not None else []
+    mt_desc: dict[str, Any] = {"used": False}
+    if translator is not None:
+        mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
+    background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
         src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background
     )

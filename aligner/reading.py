@@ -353,6 +353,13 @@ def read_text(path: str) -> ReadText:
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{_describe(path)}: empty file")
+    from .bilingual.docx import docx_text, is_docx
+
+    if is_docx(data, path):  # Word: paragraph text (aligner/bilingual/docx.py)
+        text = docx_text(data, _describe(path))
+        if not text.strip():
+            raise InputError(f"{_describe(path)}: contains no text")
+        return ReadText(text=text, path=path, encoding="docx", sha256=sha256_bytes(data), format="docx")
     kind = _binary_kind(data)
     if kind:
         raise InputError(f"{_describe(path)}: looks like {kind}, not text")

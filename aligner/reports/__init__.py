@@ -29,3 +29,35 @@ def render(comparison, fmt: str, *, color: bool = False, quiet: bool = False) ->
 
         return render_tsv(to_json_dict(comparison))
     raise ValueError(f"unknown format {fmt!r}")
+
+
+AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")
+
+
+def render_audit(audit, fmt: str, *, quiet: bool = False) -> str | bytes:
+    """Render an :class:`~aligner.bilingual.audit.Audit`; ``xliff`` gives the annotated
+    copy of the input file as bytes (in the file's own encoding)."""
+    if fmt == "xliff":
+        from ..bilingual.writeback import write_back
+
+        data = write_back(audit)
+        enc = audit.file.xml.encoding if audit.file.xml is not None else "utf-8"
+        return data.decode("utf-8") if enc in ("utf-8", "utf8") else data
+    from .audit_json import audit_dict, render_audit_json
+
+    if fmt == "json":
+        return render_audit_json(audit)
+    report = audit_dict(audit)
+    if fmt == "text":
+        from .audit_text import render_audit_text
+
+        return render_audit_text(report, quiet=quiet)
+    if fmt == "html":
+        from .audit_html import render_audit_html
+
+        return render_audit_html(report)
+    if fmt == "tsv":
+        from .audit_tsv import render_audit_tsv
+
+        return render_audit_tsv(report)
+    raise ValueError(f"unknown audit format {fmt!r}")

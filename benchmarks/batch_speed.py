@@ -7,10 +7,10 @@ Usage: python benchmarks/batch_speed.py [--pairs 500] [--workers 2] [--subset 10
 
 The pairs are the sample pairs (samples/*/manifest.toml) and the development cases
 (../shared/bench/findings/cases.jsonl, each side written to a file), repeated in
-turn until --pairs (each repeat its own manifest id). (a) is measured on the first
---subset pairs, run one process after the other, and extrapolated to pairs per hour
-(it grows linearly: every process pays the same start and model load). (b) and (c)
-run every pair. Machine translation is off everywhere (--no-translate) so the three
+turn until --pairs (each repeat its own manifest id). (a) is measured on --subset
+pairs spread evenly over the manifest (the same mix of long and short pairs), one
+process after the other, and extrapolated to pairs per hour (it grows linearly:
+every process pays the same start and model load). (b) and (c) run every pair. Machine translation is off everywhere (--no-translate) so the three
 do the same work. Not a test: timings on shared machines vary; compare the ratios of
 one run.
 """
@@ -60,8 +60,12 @@ def build_pairs(folder: Path, n_pairs: int) -> Path:
 
 
 def per_process(manifest: Path, subset: int, threads: int, env: dict) -> dict:
-    """(a): one `aligner compare` process per pair, one after the other."""
-    rows = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines()[:subset]]
+    """(a): one `aligner compare` process per pair, one after the other, on
+    ``subset`` pairs spread evenly over the manifest (the same mix of long sample
+    articles and short cases as the whole)."""
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    step = max(1, len(lines) // max(1, subset))
+    rows = [json.loads(x) for x in lines[::step][:subset]]
     t = time.perf_counter()
     for row in rows:
         cmd = [sys.executable, str(ROOT / "cli.py"), "--threads", str(threads), "compare", row["source"], row["rendition"],

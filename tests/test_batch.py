@@ -188,3 +188,15 @@ def test_manifest_jsonl_and_errors_name_the_line(tmp_path):
 def test_batch_cli_bad_manifest_exit_2(run_cli, tmp_path):
     rc, _, err = run_cli("batch", str(tmp_path / "none.csv"), "-o", str(tmp_path / "out"))
     assert rc == 2 and err.strip() == f"aligner: error: {tmp_path / 'none.csv'}: no such manifest"
+
+
+def test_foreign_results_file_is_never_overwritten(tmp_path):
+    from aligner.batch.results import read_done
+
+    mine = tmp_path / "results.jsonl"
+    mine.write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"results\.jsonl:1: not a result line of aligner batch"):
+        read_done(mine)
+    assert mine.read_text(encoding="utf-8") == "my notes\n"
+    mine.write_text('{"id": "a", "key": "k"}\n{"id": "b", "ke', encoding="utf-8")  # torn by a kill
+    assert list(read_done(mine)) == [("a", "k")]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import atomic_write
+from ..errors import InputError
 from ..structures import FINDING_TYPES
 
 
@@ -24,20 +25,23 @@ def dumps(line: dict[str, Any]) -> str:
 
 
 def read_done(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """Finished lines of a previous run, by ``(id, key)``; torn or foreign lines skipped."""
+    """Finished lines of a previous run, by ``(id, key)``; a line torn by a kill
+    (the last one, without its newline) is dropped. A file that is not a batch
+    result file is refused rather than overwritten."""
     done: dict[tuple[str, str], dict[str, Any]] = {}
     if not path.exists():
         return done
     with open(path, encoding="utf-8", errors="replace") as fh:
-        for raw in fh:
+        for n, raw in enumerate(fh, 1):
             if not raw.endswith("\n"):
                 break  # torn by a kill: redone
             try:
                 line = json.loads(raw)
             except json.JSONDecodeError:
-                continue
-            if isinstance(line, dict) and isinstance(line.get("id"), str) and isinstance(line.get("key"), str):
-                done[(line["id"], line["key"])] = line
+                line = None
+            if not (isinstance(line, dict) and isinstance(line.get("id"), str) and isinstance(line.get("key"), str)):
+                raise InputError(f"{path}:{n}: not a result line of aligner batch; refusing to overwrite it (choose another OUTDIR)")
+            done[(line["id"], line["key"])] = line
     return done
 
 

@@ -162,10 +162,11 @@ def _common_model_options(f):
 @click.option("--mt-backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True)
 @click.option("--method", type=click.Choice(["argmax", "itermax", "mwmf"]), help="Word matching method.")
 @click.option("--quiet", is_flag=True, help="Text format: counts only.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, help="Leave out findings less confident than this (default: [findings] min_confidence, 0).")
 @_max_chars_option
 @_common_model_options
 @click.pass_obj
-def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, max_chars, config_file, encoder):
+def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, min_confidence, max_chars, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
     from aligner.language import check_language
     from aligner.output import check_output
@@ -196,7 +197,7 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], progress)
-        options = CompareOptions(source_lang, rendition_lang, not no_translate, method)
+        options = CompareOptions(source_lang, rendition_lang, not no_translate, method, min_confidence)
         result = compare_texts(src_read, tgt_read, models, options, stage_timer(beat))
         for doc in (result.source, result.rendition):
             for w in doc.warnings:
@@ -227,19 +228,23 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
     from aligner.bilingual import read_bilingual
     from aligner.bilingual.audit import AuditOptions, audit_file, fails, parse_fail_on
     from aligner.language import check_language
+    from aligner.output import check_output
     from aligner.reports import render_audit
 
     types = parse_fail_on(fail_on)
     fmt = fmt or ("xliff" if output and output.lower().endswith((".xlf", ".xliff")) else "text")
-    _check_output(output, [file], force)
+    inputs = [file, config_file]
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    _check_models(obj["device"], encoder, mt_model)
     bilingual = read_bilingual(file)  # bad or hostile input fails here, before the models load
     if fmt == "xliff" and bilingual.format not in ("xliff1", "xliff2"):
         raise InputError(f"-f xliff writes an annotated copy of an XLIFF input; {file} is {bilingual.format}")
     options = AuditOptions(check_language(source_lang) if source_lang else None, check_language(rendition_lang) if rendition_lang else None, not no_translate)
     _setup_threads(obj["threads"])
-    models = _load_models(config_file, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
+    models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
     result = audit_file(bilingual, models, options)
-    _write_output(render_audit(result, fmt, quiet=quiet), output, [file], force)
+    _write_output(render_audit(result, fmt, quiet=quiet), output, inputs, force)
     if fails(result, types):
         sys.exit(1)
 
@@ -400,6 +405,96 @@ def models(languages, mt_model, config_file, verify) -> None:
     check_model_path(mt_model, "--mt-model")
     go_offline_if_unreachable()
     click.echo(describe_models(settings.raw, languages, mt_model, verify))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("renditions", nargs=-1, required=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "tsv"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(), help="Write here (html: required; the pair reports go next to it).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--source-lang", help="Language of SOURCE; detected when absent.")
+@click.option("--rendition-lang", help="Language of every RENDITION; detected per file when absent.")
+@click.option("--no-translate", is_flag=True, help="Skip machine translation of the source.")
+@click.option("--mt-model", help="MarianMT model: Hugging Face id or local directory.")
+@_common_model_options
+@click.pass_obj
+def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_lang, no_translate, mt_model, config_file, encoder):
+    """One SOURCE's claims against each RENDITION: a claim x rendition matrix."""
+    from aligner.language import check_language
+    from aligner.output import check_output
+    from aligner.reading import read_text
+    from aligner.reports import render
+    from aligner.reports.trace_json import trace_to_dict, trace_to_json
+    from aligner.trace.matrix import trace_texts
+
+    inputs = [source, *renditions]
+    if inputs.count("-") > 1:
+        raise InputError("only one input can be standard input")
+    inputs.append(config_file)
+    settings = _settings(config_file)
+    _check_models(obj["device"], encoder, mt_model)
+    if fmt == "html" and (output is None or output == "-"):
+        raise InputError("-f html writes the matrix and one side-by-side report per rendition: give -o FILE.html")
+    out = Path(output) if output and output != "-" else None
+    pair_files = [f"{out.stem}.pair{i + 1}.html" for i in range(len(renditions))] if out and fmt == "html" else []
+    check_output(output, inputs, force)
+    for name in pair_files:
+        check_output(str(out.with_name(name)), inputs, force)
+    reads = [read_text(p) for p in inputs[:-1]]
+    source_lang = check_language(source_lang) if source_lang else None
+    rendition_lang = check_language(rendition_lang) if rendition_lang else None
+    _setup_threads(obj["threads"])
+    models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
+    result = trace_texts(reads[0], reads[1:], models, source_lang, rendition_lang, not no_translate)
+    for doc in (result.source, *result.renditions):
+        for w in doc.warnings:
+            click.echo(f"aligner: warning: {w}", err=True)
+    if fmt == "json":
+        text = trace_to_json(result)
+    elif fmt == "tsv":
+        from aligner.reports.trace_tsv import render_trace_tsv
+
+        text = render_trace_tsv(trace_to_dict(result))
+    elif fmt == "html":
+        from aligner.reports.trace_html import render_trace_html
+
+        for name, comparison in zip(pair_files, result.comparisons, strict=True):
+            _write_output(render(comparison, "html"), str(out.with_name(name)), inputs, force)
+        text = render_trace_html(trace_to_dict(result), pair_files)
+    else:
+        from aligner.reports.trace_text import render_trace_text
+
+        text = render_trace_text(trace_to_dict(result))
+    _write_output(text, output, inputs, force)
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Folder for results.jsonl, results.parquet, run.json (and reports/).")
+@click.option("--workers", type=click.IntRange(1, 1024), default=1, show_default=True, help="Worker processes (or Ray actors); each loads the models once.")
+@click.option("--ray", "ray_address", help="Run on Ray: 'auto' (a running cluster), 'local' (a private instance), or a cluster address.")
+@click.option("--full-reports", is_flag=True, help="Also write each pair's JSON report to OUTDIR/reports/ID.json.")
+@click.option("--retry-errors", is_flag=True, help="Redo pairs whose recorded result is an error.")
+@click.option("--no-translate", is_flag=True, help="Skip machine translation.")
+@click.option("--mt-model", help="MarianMT model: Hugging Face id or local directory.")
+@click.option("--cache-sentences", type=click.IntRange(0, 10_000_000), default=4096, show_default=True, help="Sentence embeddings cached per worker (0: no cache).")
+@_common_model_options
+@click.pass_obj
+def batch(obj, manifest, outdir, workers, ray_address, full_reports, retry_errors, no_translate, mt_model, cache_sentences, config_file, encoder):
+    """Compare every pair of MANIFEST (CSV or JSONL); resumable; results in OUTDIR."""
+    from aligner.batch.runner import default_threads, run_batch, worker_options
+
+    threads = obj["threads"] or default_threads(workers)
+    options = worker_options(
+        outdir, full_reports, config_file=config_file, encoder=encoder, mt_model=mt_model,
+        translate=not no_translate, threads=threads, device=obj["device"], cache_sentences=cache_sentences,
+    )
+    stats = run_batch(manifest, outdir, options, workers, ray_address, retry_errors, lambda m: click.echo(f"aligner: {m}", err=True))
+    click.echo(
+        f"{stats.pairs} pairs: {stats.resumed} done before, {stats.ran} run ({stats.ok} ok, {stats.errors} errors) "
+        f"in {stats.seconds:.1f} s; {workers} worker(s) x {threads} thread(s); results in {Path(outdir) / 'results.jsonl'}"
+    )
 
 
 def _unraisable(hook_args) -> None:

@@ -203,6 +203,11 @@ def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[in
     return PieceVectors.concat(parts, offsets)
 
 
+def embed_document(doc: Document, models: Models, label: str = "embedding source") -> list[EmbeddedSentence]:
+    """Sentence and piece vectors of every sentence of ``doc``."""
+    return models.encoder.embed(_sentence_words(doc), progress=models.progress, label=label)
+
+
 def sentence_beads(
     src: Document,
     tgt: Document,
@@ -330,7 +335,13 @@ def compare_documents(
     models: Models,
     options: CompareOptions | None = None,
     timer: _Timer | None = None,
+    source_embeddings: Sequence[EmbeddedSentence] | None = None,
+    rendition_embeddings: Sequence[EmbeddedSentence] | None = None,
 ) -> Comparison:
+    """Compare two segmented documents. ``source_embeddings`` and
+    ``rendition_embeddings`` (one per sentence, from :func:`embed_document`) let a
+    caller comparing one source with many renditions (``aligner trace``) embed each
+    document once."""
     options = options or CompareOptions()
     timer = timer or _Timer()
     notes: list[str] = []
@@ -350,8 +361,14 @@ def compare_documents(
 
     with timer.stage("embed"):
         models.encoder.notes.clear()
-        src_emb = models.encoder.embed(_sentence_words(src), progress=models.progress, label="embedding source")
-        tgt_emb = models.encoder.embed(_sentence_words(tgt), progress=models.progress, label="embedding rendition")
+        if source_embeddings is not None and len(source_embeddings) == len(src.sentences):
+            src_emb = list(source_embeddings)
+        else:
+            src_emb = embed_document(src, models)
+        if rendition_embeddings is not None and len(rendition_embeddings) == len(tgt.sentences):
+            tgt_emb = list(rendition_embeddings)
+        else:
+            tgt_emb = embed_document(tgt, models, "embedding rendition")
         notes.extend(models.encoder.notes)
     return compare_embedded(src, tgt, src_emb, tgt_emb, models, options, timer, translator, notes)
 

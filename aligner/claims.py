@@ -69,6 +69,7 @@ class ClaimParams:
     # (exonyms: "Londres"/"London" 0.97; changed names: "Valbrune"/"Valgrane" 0.90).
     name_variant_ratio: float = 0.85
     same_name_sim: float = 0.93
+    name_min_resemblance: float = 0.4
     # Letters a romanised name's skeleton ignores, and consonants it treats as one.
     vowels: str = "aeiouy"
     consonant_classes: tuple[str, ...] = ("kqc",)
@@ -479,6 +480,14 @@ def _skeleton(name: str, params: ClaimParams) -> str:
     return "".join(out)
 
 
+def _resemblance(why: str) -> float:
+    """The spelling similarity in a :func:`same_entity` verdict ("different 0.49")."""
+    try:
+        return float(why.rsplit(" ", 1)[1])
+    except (IndexError, ValueError):
+        return 0.0
+
+
 def _parallel_name(src: Document, tgt: Document, lk: Link, s2t: dict[int, set[int]]) -> bool:
     """Two multiword names that run in parallel ("Tamsin Reyes" / "Tamsin Reed"): a
     neighbouring capitalised word is the same or linked on both sides, so the names
@@ -491,7 +500,8 @@ def _parallel_name(src: Document, tgt: Document, lk: Link, s2t: dict[int, set[in
             continue
         a, b = src.tokens[sj], tgt.tokens[tj]
         capitalised = a.kind == "word" and b.kind == "word" and a.text[:1].isupper() and b.text[:1].isupper()
-        if capitalised and (norm_form(a.text) == norm_form(b.text) or tj in s2t.get(sj, ())):
+        names = norm_form(a.text) not in stopwords(src.lang) and norm_form(b.text) not in stopwords(tgt.lang)
+        if capitalised and names and (norm_form(a.text) == norm_form(b.text) or tj in s2t.get(sj, ())):
             return True
     return False
 
@@ -532,8 +542,12 @@ def _name_findings(
             if why != "exact" and norm_form(a) != norm_form(b):
                 variants.append(f"{a} / {b}: same entity ({why})")
             continue
-        if why == "alias-conflict" or name_similarity is not None or src.lang == tgt.lang:
-            candidates.append((lk, a, b, why))
+        if why != "alias-conflict" and _resemblance(why) < params.name_min_resemblance and (src.lang != tgt.lang or lk.score < 0.8):
+            # Unlike names in loosely aligned sentences ("Anbar" / "Baghdad") are other
+            # entities, not a changed one; a changed name keeps a likeness
+            # ("Immoval" / "Promoval") or, within one language, a confident link.
+            continue
+        candidates.append((lk, a, b, why))
     sims = list(name_similarity([(a, b) for _, a, b, _ in candidates])) if name_similarity and candidates else [None] * len(candidates)
     findings: list[Finding] = []
     for (lk, a, b, why), sim in zip(candidates, sims, strict=True):

@@ -222,7 +222,7 @@ def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> fl
 class FindingParams:
     min_span_confidence: float = 0.55
     single_word_confidence: float = 0.8
-    nearby_span_share: float = 0.5
+    nearby_span_share: float = 0.6
     nearby_sentence_share: float = 0.7
     min_plain_span_words: float = 3
 

@@ -327,14 +327,16 @@ def segment(text: str, lang: str) -> tuple[list[Sentence], list[Token]]:
     return sentences, tokens
 
 
-def _standalone(text: str | None, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a line of its own (only spaces beside it)."""
+def _standalone(text: str | None, sentences: list[Sentence], i: int) -> bool:
+    """Whether sentence ``i`` is a line of its own in ``text``: a line break between
+    it and each neighbouring sentence (the gaps hold only spaces, so this costs the
+    length of the gaps, never of the line)."""
     if text is None:
         return True
-    before = text.rfind("\n", 0, start)
-    before = max(before, text.rfind("\r", 0, start))
-    after = min((k for k in (text.find("\n", end), text.find("\r", end)) if k >= 0), default=len(text))
-    return not text[before + 1 : start].strip() and not text[end:after].strip()
+    s = sentences[i]
+    before = text[sentences[i - 1].end : s.start] if i > 0 else "\n"
+    after = text[s.end : sentences[i + 1].start] if i + 1 < len(sentences) else "\n"
+    return ("\n" in before or "\r" in before) and ("\n" in after or "\r" in after)
 
 
 def mark_boilerplate(
@@ -366,14 +368,14 @@ def mark_boilerplate(
     footers = [regex.compile(p, regex.I) for p in footer_markers]
     in_footer = False
     n = len(sentences)
-    for sent in sentences:
+    for i, sent in enumerate(sentences):
         toks = tokens[sent.token_start : sent.token_end]
         words = [t for t in toks if t.kind in ("word", "number") and not t.boilerplate]
         content = [t for t in words if norm_form(t.text) not in stop]
         stripped = sent.text.strip()
         ends_sentence = any(t.text in _TERMINAL for t in toks[-3:])
         full_sentence = ends_sentence and len(words) >= sentence_min_words
-        line_like = len(words) <= max_words and not full_sentence and _standalone(text, sent.start, sent.end)
+        line_like = len(words) <= max_words and not full_sentence and _standalone(text, sentences, i)
         debris = (
             not content
             or (line_like and any(p.search(stripped) for p in compiled))

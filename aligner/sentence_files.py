@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,20 @@ bounded however long the files are (word-level vectors, ~1.5 KB per subword piec
 are dropped after each chunk)."""
 
 
+def _release_freed_memory() -> None:
+    """Give the heap's freed pages back to the system between chunks (glibc keeps
+    them otherwise, and the peak creeps up chunk after chunk). No-op elsewhere."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(name).malloc_trim(0)
+
+
 def _sentence_vectors(encoder, doc: Document, step: Callable[[str], AbstractContextManager], label: str) -> list[EmbeddedSentence]:
     words = _sentence_words(doc)
     out: list[EmbeddedSentence] = []
@@ -58,6 +72,7 @@ def _sentence_vectors(encoder, doc: Document, step: Callable[[str], AbstractCont
     for start in range(0, len(words), _CHUNK):
         with step(f"embedding {label}, sentences {start + 1:,}-{min(start + _CHUNK, len(words)):,} of {len(words):,}"):
             out.extend(EmbeddedSentence(empty, e.vector) for e in encoder.embed(words[start : start + _CHUNK]))
+        _release_freed_memory()
     return out
 
 

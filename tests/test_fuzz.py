@@ -220,6 +220,18 @@ _MODELS: list = []
 
 
 @pytest.fixture(autouse=True)
+def _no_progress_lines_in_process():
+    """Progress lines (stderr is not a terminal in process) are tested elsewhere."""
+    from unittest import mock
+
+    import cli
+    from aligner.progress import Heartbeat
+
+    with mock.patch.object(cli, "_heartbeat", lambda settings: Heartbeat(enabled=False)):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _keep_models(request):
     if "cli_inproc" in request.fixturenames and not _MODELS:
         _MODELS.append(request.getfixturevalue("models"))

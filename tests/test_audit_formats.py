@@ -192,3 +192,20 @@ def test_binary_file_refused(tmp_path, cli_inproc):
     _docx(path, ["Bonjour."])
     code, _, err = cli_inproc("audit", path, loader=_no_models)
     assert code == 2 and "aligner compare" in err
+
+
+def test_benchmark_file_builder(tmp_path):
+    """benchmarks/audit_speed.py's XLIFF: escaped text, distinct units unless --repeat."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from audit_speed import build_xliff
+
+    pairs = [("L'État & « moi » <b>", "The State & me <b>"), ("Deux.", "Two.")]
+    path = tmp_path / "bench.xlf"
+    path.write_text(build_xliff(pairs, 5), encoding="utf-8")
+    segs = read_bilingual(str(path)).segments
+    assert [s.source for s in segs[:2]] == [p[0] for p in pairs]
+    assert len({s.source for s in segs}) == 5 and segs[4].target == "The State & me <b> (ref. 5)"
+    path.write_text(build_xliff(pairs, 5, repeat=True), encoding="utf-8")
+    assert len({s.source for s in read_bilingual(str(path)).segments}) == 2

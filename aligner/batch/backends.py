@@ -7,6 +7,8 @@ orders the final files). Each worker process or actor builds one
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -30,6 +32,27 @@ def _run_local(task: Task) -> dict[str, Any]:
     return _worker.run(*task)
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _thread_environment(threads: int) -> Iterator[None]:
+    """Spawned workers inherit this: their OpenMP/BLAS pools (numpy's too, not only
+    torch's) get ``threads`` threads instead of one per core each, which
+    oversubscribes the cores when several workers share them (Ray does the same for
+    its actors)."""
+    saved = {k: os.environ.get(k) for k in THREAD_VARIABLES}
+    os.environ.update({k: str(threads) for k in THREAD_VARIABLES})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def run_local(tasks: Iterable[Task], options: WorkerOptions, workers: int) -> Iterator[dict[str, Any]]:
     """Worker processes (spawned: no state shared with this process), at most
     ``4 * workers`` pairs queued at a time so memory stays bounded."""
@@ -39,7 +62,10 @@ def run_local(tasks: Iterable[Task], options: WorkerOptions, workers: int) -> It
 
     ctx = multiprocessing.get_context("spawn")
     it = iter(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_local, initargs=(options,)) as pool:
+    with (
+        _thread_environment(max(1, options.threads)),
+        ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_local, initargs=(options,)) as pool,
+    ):
         pending = set()
         try:
             while True:

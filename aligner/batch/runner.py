@@ -38,6 +38,7 @@ class BatchStats:
     workers: int = 1
     threads_per_worker: int = 1
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker pid
+    busy_seconds: dict[str, float] = field(default_factory=dict)  # per worker pid: time spent on pairs
 
     @property
     def pairs_per_hour(self) -> float:
@@ -94,7 +95,9 @@ def run_batch(
                 stats.ok += line["status"] == "ok"
                 stats.errors += line["status"] != "ok"
                 w = output["stats"]
-                stats.peak_rss_mb[str(w["pid"])] = max(stats.peak_rss_mb.get(str(w["pid"]), 0.0), w["peak_rss_mb"])
+                pid = str(w["pid"])
+                stats.peak_rss_mb[pid] = max(stats.peak_rss_mb.get(pid, 0.0), w["peak_rss_mb"])
+                stats.busy_seconds[pid] = round(stats.busy_seconds.get(pid, 0.0) + w["seconds"], 3)
                 now = time.perf_counter()
                 if progress and (now - last >= 1.0 or stats.ran == len(todo)):
                     last = now

@@ -248,15 +248,32 @@ def extract_dates(tokens: list[str], lang: str) -> list[DateMention]:
     A bare year is not a date mention: :func:`extract_quantities` reports it as a
     quantity of kind "year", so each token is described once."""
     scanner = _DateScanner(tokens, lang)
+    ranges = scanner.names.range_words
     out: list[DateMention] = []
     k = 0
     while k < scanner.n:
+        # "12 и 13 августа", « del 12 al 14 de julio »: the first day takes the month
+        # (and year) of the date that follows it.
+        first = scanner.day(k) if ranges and scanner.tok(k + 1) in ranges else None
+        if first is not None and scanner.tok(k)[:1].isdigit():
+            nxt = scanner.at(k + 2)
+            if nxt is not None and nxt.start == k + 2 and nxt.day is not None and nxt.month is not None and _valid(nxt.year, nxt.month, first):
+                out.append(scanner.mention(nxt.year, nxt.month, first, None, k, k + 1))
+                out.append(nxt)
+                k = nxt.end
+                continue
         mention = scanner.at(k)
         if mention is None:
             k += 1
             continue
         out.append(mention)
         k = mention.end
+        # "August 12 and 13": the second day takes the month of the first date.
+        if ranges and mention.day is not None and mention.month is not None and scanner.tok(k) in ranges:
+            second = scanner.day(k + 1) if scanner.tok(k + 1)[:1].isdigit() else None
+            if second is not None and scanner.month_at(k + 2) is None and _valid(mention.year, mention.month, second):
+                out.append(scanner.mention(mention.year, mention.month, second, None, k + 1, k + 2))
+                k += 2
     return out
 
 

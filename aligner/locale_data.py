@@ -277,6 +277,7 @@ class DateNames:
     bridges: frozenset[str] = frozenset()  # "the 3rd OF" + month
     digit_bridges: frozenset[str] = frozenset()  # « 5 DE marzo DE 2024 »
     year_words: frozenset[str] = frozenset()  # « 2024 года »
+    range_words: frozenset[str] = frozenset()  # "12 AND 13 August", « del 12 AL 14 »
     articles: frozenset[str] = frozenset()  # "Saturday, THE 3rd"
     year_suffixes: frozenset[str] = frozenset()  # 2024年
     month_suffixes: frozenset[str] = frozenset()  # 3月
@@ -358,6 +359,7 @@ def date_names(lang: str) -> DateNames:
         bridges=frozenset(map(_low, [*table.get("bridges", []), *table.get("digit_bridges", [])])),
         digit_bridges=frozenset(map(_low, table.get("digit_bridges", []))),
         year_words=frozenset(map(_low, table.get("year_words", []))),
+        range_words=frozenset(map(_low, table.get("range_words", []))),
         articles=frozenset(map(_low, table.get("articles", []))),
         year_suffixes=frozenset(table.get("year_suffixes", [])),
         month_suffixes=frozenset(table.get("month_suffixes", [])),

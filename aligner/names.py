@@ -20,9 +20,20 @@ __all__ = ["alias_group", "name_similarity", "same_entity"]
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})
 
 
-_NAME_ARTICLES = frozenset(
-    {"al", "el", "the", "le", "la", "les", "l", "ad", "ar", "as", "ash", "at", "az", "an", "ul", "ech", "ach"}
-)
+
+
+@lru_cache(maxsize=1)
+def _name_articles() -> frozenset[str]:
+    """Articles that do not make a name different ("al-Nouri" / "Nuri", "the Hague" /
+    « La Haye »): the ``name_articles`` of every language pack, after transliteration."""
+    from .config import known_languages, language_resources
+
+    words: set[str] = set()
+    for code in known_languages():
+        words.update(_fold_accents(w.lower()) for w in language_resources(code).get("name_articles", []))
+    return frozenset(words)
+
+
 _TRANSLIT = (
     ("x", "ks"), ("sch", "§"), ("tch", "§"), ("sh", "§"), ("ch", "§"), ("kh", "k"), ("ph", "f"),
     ("th", "t"), ("dh", "d"), ("gh", "g"), ("zh", "j"), ("dj", "j"), ("ck", "k"), ("qu", "k"),
@@ -46,7 +57,8 @@ def _name_tokens(name: str) -> list[str]:
     s = re.sub(r"\b([ld])'", r"\1 ", s)
     s = re.sub(r"['ʿʾ]", "", s)
     words = [w for w in re.split(r"[^0-9a-z]+", s) if w]
-    kept = [w for w in words if w not in _NAME_ARTICLES]
+    articles = _name_articles()
+    kept = [w for w in words if w not in articles]
     return kept or words
 
 

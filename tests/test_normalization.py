@@ -426,3 +426,17 @@ def test_names_in_other_scripts_are_the_same_entity(a: str, b: str) -> None:
 def test_different_names_across_scripts_stay_different() -> None:
     assert not same_entity("Игорь Вершинин", "Oleg Saburov")[0]
     assert not same_entity("林慕白", "Wang Li")[0]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "lang", "days"),
+    [
+        ("12 и 13 августа", "ru", [(8, 12), (8, 13)]),
+        ("August 12 and 13", "en", [(8, 12), (8, 13)]),
+        ("del 12 al 14 de julio", "es", [(7, 12), (7, 14)]),
+        ("am 5. und 6. März", "de", [(3, 5), (3, 6)]),
+        ("12 and 13 people", "en", []),
+    ],
+)
+def test_two_days_share_one_month(tokens: str, lang: str, days: list) -> None:
+    assert [(d.month, d.day) for d in extract_dates(toks(tokens), lang)] == days

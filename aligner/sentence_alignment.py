@@ -27,7 +27,6 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from .segmentation import segment
+from .sentence_matching import band_from_anchors, mutual_best
 from .structures import Bead
 
 _FULL_DP_CELLS = 160_000
@@ -307,45 +307,6 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return _normalise(np.vstack([pairs, v[even:]]))
 
 
-def _band_from_anchors(src: np.ndarray, tgt: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
-    """Bertalign's first step as a band: mutual best 1-1 matches, the longest chain of
-    them monotone in both documents, and each window between consecutive anchors
-    allowed in full (widened by ``band``)."""
-    n, m = len(src), len(tgt)
-    best_t, _, best_s, _ = _mutual_best(src, tgt, np.ones(n), np.ones(m))
-    mutual = [(i, int(j)) for i, j in enumerate(best_t) if best_s[j] == i]
-    # Longest increasing chain in j (pairs are already in i order): patience sorting.
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    prev = [-1] * len(mutual)
-    for k, (_, j) in enumerate(mutual):
-        pos = int(np.searchsorted(tails, j))
-        if pos == len(tails):
-            tails.append(j)
-            tail_idx.append(k)
-        else:
-            tails[pos] = j
-            tail_idx[pos] = k
-        prev[k] = tail_idx[pos - 1] if pos else -1
-    chain: list[tuple[int, int]] = []
-    k = tail_idx[-1] if tail_idx else -1
-    while k >= 0:
-        chain.append(mutual[k])
-        k = prev[k]
-    points = [(0, 0), *[(i + 1, j + 1) for i, j in reversed(chain)], (n, m)]
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
-    for (i0, j0), (i1, j1) in itertools.pairwise(points):
-        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
-        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
-    lo = np.maximum(0, lo - band)
-    hi = np.minimum(m, hi + band)
-    lo = np.minimum.accumulate(lo[::-1])[::-1]
-    hi = np.maximum.accumulate(hi)
-    lo[0], hi[n] = 0, m
-    return lo, hi
-
-
 def _halve_lengths(v: np.ndarray) -> np.ndarray:
     even = len(v) - len(v) % 2
     return np.concatenate([v[:even].reshape(-1, 2).sum(axis=1), v[even:]])
@@ -367,44 +328,11 @@ def _align_monotone(
         return _dp(src, tgt, lo, hi, params, background, lengths)
     half = None if lengths is None else (_halve_lengths(lengths[0]), _halve_lengths(lengths[1]))
     if params.band_source == "anchors":
-        lo, hi = _band_from_anchors(src, tgt, params.band)
+        lo, hi = band_from_anchors(src, tgt, params.band)
     else:
         path = _align_monotone(_halve(src), _halve(tgt), params, background, half)
         lo, hi = _band_from_path(path, n, m, params.band)
     return _dp(src, tgt, lo, hi, params, background, lengths)
-
-
-_MOVED_BLOCK_CELLS = 1 << 22
-
-
-def _mutual_best(
-    s: np.ndarray, t: np.ndarray, ns: np.ndarray, nt: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Best column of each row and best row of each column of the normalised cost
-    ``(1 - s t^T) / mean(ns_i, nt_j)``, computed in float32 blocks of rows so memory
-    stays linear in the number of sentences (16,000 lonely sentences a side would
-    need a 2 GB matrix at once)."""
-    s32, t32 = s.astype(np.float32), t.astype(np.float32)
-    ns32, nt32 = (0.5 * ns).astype(np.float32), (0.5 * nt).astype(np.float32)
-    best_t = np.zeros(len(s), dtype=np.int64)
-    best_t_cost = np.zeros(len(s), dtype=np.float32)
-    best_s = np.zeros(len(t), dtype=np.int64)
-    best_s_cost = np.full(len(t), np.inf, dtype=np.float32)
-    rows = max(1, _MOVED_BLOCK_CELLS // max(1, len(t)))
-    cols = np.arange(len(t))
-    for r0 in range(0, len(s), rows):
-        block = s32[r0 : r0 + rows] @ t32.T
-        np.subtract(1.0, block, out=block)
-        block /= ns32[r0 : r0 + rows, None] + nt32[None, :]
-        arg = block.argmin(axis=1)
-        best_t[r0 : r0 + rows] = arg
-        best_t_cost[r0 : r0 + rows] = block[np.arange(len(arg)), arg]
-        col_arg = block.argmin(axis=0)
-        col_cost = block[col_arg, cols]
-        better = col_cost < best_s_cost
-        best_s[better] = col_arg[better] + r0
-        best_s_cost[better] = col_cost[better]
-    return best_t, best_t_cost, best_s, best_s_cost
 
 
 def _find_moved(
@@ -425,7 +353,7 @@ def _find_moved(
     t = tgt[lonely_t]
     ns = _norm_terms(s, tgt, params, params.max_bead, _prior(s, background, 1))
     nt = _norm_terms(t, src, params, params.max_bead, _prior(t, background, 1))
-    best_t, best_t_cost, best_s, _ = _mutual_best(s, t, ns, nt)
+    best_t, best_t_cost, best_s, _ = mutual_best(s, t, ns, nt)
     pairs: list[tuple[int, int, float]] = []
     for a, b in enumerate(best_t):
         if best_s[b] == a and best_t_cost[a] <= params.moved_max_cost:

@@ -26,6 +26,8 @@ Each variant edits every base document with its own seeded generator:
 - ``mixed5`` / ``mixed10`` / ``mixed20``: merges and gaps, each at half the rate;
 - ``moved``: ``mixed5`` plus one paragraph (3-5 consecutive rendition sentences of
   1-1 beads) moved elsewhere in the rendition (a moved bead is still a 1-1 bead);
+- ``short``: documents of one to four sentences (each faithful case alone, 40
+  one-sentence translations, 40 one-sentence unrelated pairs);
 - ``long``: one document of all the pairs with ``mixed10`` edits and a moved
   paragraph (insertions: first sentences of the English-source cases' renditions).
 
@@ -113,10 +115,12 @@ def hansard_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def case_pairs() -> list[tuple[str, str]]:
+def case_documents() -> list[list[tuple[str, str]]]:
+    """The faithful French cases with as many sentences on both sides, one list of
+    sentence pairs per case."""
     from aligner.segmentation import segment
 
-    pairs = []
+    docs = []
     for line in (SHARED / "findings" / "cases.jsonl").read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
         if case["findings"] or case["source_lang"] != "fr":
@@ -124,8 +128,26 @@ def case_pairs() -> list[tuple[str, str]]:
         src = [s.text for s in segment(case["source"], "fr")[0]]
         tgt = [s.text for s in segment(case["rendition"], "en")[0]]
         if len(src) == len(tgt):
-            pairs.extend(zip(src, tgt, strict=True))
-    return pairs
+            docs.append(list(zip(src, tgt, strict=True)))
+    return docs
+
+
+def short_documents(hansard: list[tuple[str, str]], cases: list[list[tuple[str, str]]]) -> list[dict]:
+    """Documents of one to four sentences: every faithful case on its own, 40 one-
+    sentence translations, and 40 one-sentence pairs of unrelated sentences (gold: both
+    without counterpart), Hansard sentences taken 100 apart."""
+    docs = []
+
+    def add(name: str, src: list[str], tgt: list[str], gold: list) -> None:
+        docs.append({"id": name, "variant": "short", "source_lang": "fr", "rendition_lang": "en", "source": src, "rendition": tgt, "gold": gold})
+
+    for k, pairs in enumerate(cases):
+        add(f"case-{k}", [p[0] for p in pairs], [p[1] for p in pairs], [[[i], [i]] for i in range(len(pairs))])
+    for k in range(40):
+        fr, en = hansard[60 + k]
+        add(f"one-{k}", [fr], [en], [[[0], [0]]])
+        add(f"unrelated-{k}", [fr], [hansard[(60 + k + 100) % len(hansard)][1]], [[[0], []], [[], [0]]])
+    return docs
 
 
 def _edit(pairs: list[tuple[str, str]], rng: random.Random, merge: float, gap: float, foreign: list[str]) -> list[Unit]:
@@ -228,7 +250,8 @@ def real_documents() -> list[dict]:
 
 def main() -> None:
     hansard = hansard_pairs()
-    cases = case_pairs()
+    case_docs = case_documents()
+    cases = [p for d in case_docs for p in d]
     half = len(cases) // 2
     bases = {f"hansard-{k}": hansard[40 * k : 40 * (k + 1)] for k in range(5)}
     bases.update({"cases-0": cases[:half], "cases-1": cases[half:]})
@@ -252,6 +275,9 @@ def main() -> None:
     src, tgt, gold = _flatten(units, _move(units, rng))
     _write("long", [{"id": "all", "variant": "long", "source_lang": "fr", "rendition_lang": "en", "source": src, "rendition": tgt, "gold": gold}])
     counts["long"] = 1
+    short = short_documents(hansard, case_docs)
+    _write("short", short)
+    counts["short"] = len(short)
     real = real_documents()
     _write("real", real)
     counts["real"] = len(real)

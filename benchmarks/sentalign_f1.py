@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "data" / "sentalign"
-DATASETS = ["clean", "merge10", "gap10", "mixed5", "mixed10", "mixed20", "moved", "long", "real"]
+DATASETS = ["clean", "merge10", "gap10", "mixed5", "mixed10", "mixed20", "moved", "long", "short", "real"]
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 

@@ -36,7 +36,7 @@ def test_moved_pass_never_holds_the_quadratic_matrix():
 
 def test_blocked_mutual_best_equals_the_dense_computation(monkeypatch):
     """Blocks of a few rows give the same best matches as the whole matrix at once."""
-    import aligner.sentence_alignment as sa
+    import aligner.sentence_matching as sm
 
     rng = np.random.default_rng(1)
     s = rng.normal(size=(57, 32))
@@ -45,8 +45,8 @@ def test_blocked_mutual_best_equals_the_dense_computation(monkeypatch):
     t /= np.linalg.norm(t, axis=1, keepdims=True)
     ns, nt = rng.uniform(0.5, 1.5, 57), rng.uniform(0.5, 1.5, 43)
     dense = (1.0 - s @ t.T) / (0.5 * (ns[:, None] + nt[None, :]))
-    monkeypatch.setattr(sa, "_MOVED_BLOCK_CELLS", 5 * 43)  # 5 rows a block
-    best_t, best_t_cost, best_s, best_s_cost = sa._mutual_best(s, t, ns, nt)
+    monkeypatch.setattr(sm, "_MOVED_BLOCK_CELLS", 5 * 43)  # 5 rows a block
+    best_t, best_t_cost, best_s, best_s_cost = sm.mutual_best(s, t, ns, nt)
     assert (best_t == dense.argmin(axis=1)).all()
     assert (best_s == dense.argmin(axis=0)).all()
     np.testing.assert_allclose(best_t_cost, dense.min(axis=1), rtol=1e-5)

@@ -225,6 +225,7 @@ class FindingParams:
     nearby_span_share: float = 0.6
     nearby_sentence_share: float = 0.7
     min_plain_span_words: float = 3
+    min_plain_span_words_monolingual: float = 2
 
     @classmethod
     def from_config(cls, section: dict) -> FindingParams:
@@ -243,8 +244,21 @@ def _has_content(doc: Document, sid: int) -> bool:
     return not s.boilerplate and any(_content(doc.tokens[k], stop) for k in s.token_range)
 
 
-def _carries_name_or_number(doc: Document, tokens: Sequence[int]) -> bool:
-    return any(_is_name_or_number(doc.tokens[k], k == doc.sentences[doc.tokens[k].sentence].token_start) for k in tokens)
+def _mid_sentence_names(doc: Document) -> frozenset[str]:
+    """Capitalised words seen inside a sentence somewhere in the document: the same
+    word capitalised at a sentence start ("Kridel wrote") is a name too."""
+    return frozenset(
+        t.text for k, t in enumerate(doc.tokens)
+        if t.kind == "word" and t.text[:1].isupper() and k != doc.sentences[t.sentence].token_start
+    )
+
+
+def _carries_name_or_number(doc: Document, tokens: Sequence[int], names: frozenset[str] = frozenset()) -> bool:
+    for k in tokens:
+        first = k == doc.sentences[doc.tokens[k].sentence].token_start
+        if _is_name_or_number(doc.tokens[k], first) or (first and doc.tokens[k].text in names):
+            return True
+    return False
 
 
 def added_dropped(
@@ -259,6 +273,10 @@ def added_dropped(
 ) -> list[Finding]:
     """Whole sentences without counterpart, and unaligned spans inside beads."""
     findings: list[Finding] = []
+    names = {"dropped": _mid_sentence_names(src), "added": _mid_sentence_names(tgt)}
+    # Within one language the alignment of plain words is near exact, so a short
+    # unaligned run means more than across languages, where idioms are rendered freely.
+    min_plain = params.min_plain_span_words if src.lang != tgt.lang else params.min_plain_span_words_monolingual
     for bead in beads:
         if not bead.rendition:
             for sid in bead.source:
@@ -299,7 +317,7 @@ def added_dropped(
                 if _numbers_restated(doc, cand.content, other_doc, other_tokens):
                     continue  # "2 h 09 min 41 s" / "2:09:41": the same numbers in another format
                 conf = _span_confidence(scores, cand.content)
-                if len(cand.content) < params.min_plain_span_words and not _carries_name_or_number(doc, cand.content):
+                if len(cand.content) < min_plain and not _carries_name_or_number(doc, cand.content, names[kind]):
                     # Two loosely linked plain words inside an aligned sentence are
                     # mostly an idiom rendered freely ("premier coup de pioche" /
                     # "work gets under way"), not missing content.

@@ -566,12 +566,29 @@ def _name_findings(
     return findings
 
 
+def _with_neighbours(src: Document, links: Sequence[Link]) -> list[Link]:
+    """Links, then the same rendition words paired with the source words next to their
+    partner: a link can land on the auxiliary of a compound verb (« a » of « a baissé »
+    linked to "rose"), and the verb beside it carries the meaning."""
+    out = list(links)
+    for lk in links:
+        sentence = src.sentences[src.tokens[lk.source].sentence]
+        for k in (lk.source - 1, lk.source + 1):
+            if sentence.token_start <= k < sentence.token_end and src.tokens[k].kind == "word":
+                out.append(Link(k, lk.rendition, lk.score))
+    return out
+
+
 def _antonym_findings(src: Document, tgt: Document, links: Sequence[Link]) -> list[Finding]:
     """Aligned words that are antonyms: within one language from its antonym pairs,
     across languages (and within one) from the concepts all cue files share."""
     findings = []
     same = src.lang == tgt.lang
-    for lk in links:
+    seen: set[tuple[int, int]] = set()
+    for lk in _with_neighbours(src, links):
+        if (lk.source, lk.rendition) in seen:
+            continue
+        seen.add((lk.source, lk.rendition))
         a, b = src.tokens[lk.source].text, tgt.tokens[lk.rendition].text
         if (same and are_antonyms(a, b, src.lang)) or are_opposed(a, src.lang, b, tgt.lang):
             findings.append(

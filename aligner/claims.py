@@ -310,7 +310,9 @@ def _modal_findings(src: Document, tgt: Document, src_cues, tgt_cues, t2s, param
 
 # A negation is balanced by a negator on the other side, or by a word that negates
 # lexically ("declined to comment" for « n'a pas souhaité commenter »).
-_NEGATING = frozenset({"negator", "implicit_negator"})
+_NEGATING = frozenset({"negator", "negative_verb", "implicit_negator"})
+# What makes a finding on its own: negators, and verbs that negate what they govern.
+_NEGATORS = frozenset({"negator", "negative_verb"})
 
 
 def _negated_head(doc: Document, cue: DocCue) -> list[int]:
@@ -336,7 +338,7 @@ def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2
         (src_cues, tgt_cues, src, tgt, s2t, "source", scores[0]),
     ):
         for cue in side_cues:
-            if cue.category != "negator":
+            if cue.category not in _NEGATORS:
                 continue
             claim = _mapped(cue.scope, cue, mapping, doc)
             if len(claim) < 2:

@@ -358,14 +358,29 @@ def coverage(doc: Document, ev: TokenEvidence) -> float:
     return float(np.mean([bool(explained[k]) for k in idx]))
 
 
-def relation(src_cov: float, tgt_cov: float) -> str:
+def relation(src_cov: float, tgt_cov: float, all_paired: bool = False) -> str:
     """``rendition`` when most of both sides correspond, ``unrelated`` when almost
-    nothing does, ``partial`` in between."""
-    if min(src_cov, tgt_cov) >= 0.55:
-        return "rendition"
+    nothing does, ``partial`` in between.
+
+    ``all_paired``: every sentence with content on both sides has a counterpart. Such a
+    pair is a rendition whatever it left out inside its sentences (a headline that drops
+    half its words is a version of it, with a dropped finding); partial overlap means
+    whole sentences on one side that the other does not have."""
     if max(src_cov, tgt_cov) < 0.3:
         return "unrelated"
+    if min(src_cov, tgt_cov) >= 0.55 or all_paired:
+        return "rendition"
     return "partial"
+
+
+def all_sentences_paired(src: Document, tgt: Document, beads: Sequence[Bead]) -> bool:
+    """No sentence with content sits in a bead without counterpart."""
+    for bead in beads:
+        if bead.source and bead.rendition:
+            continue
+        if any(_has_content(src, sid) for sid in bead.source) or any(_has_content(tgt, sid) for sid in bead.rendition):
+            return False
+    return True
 
 
 def calibrated(findings: list[Finding], table: dict[str, float]) -> list[Finding]:

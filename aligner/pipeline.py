@@ -22,6 +22,7 @@ from .differences import (
     FindingParams,
     TokenEvidence,
     added_dropped,
+    all_sentences_paired,
     calibrated,
     coverage,
     diff_scores,
@@ -416,7 +417,7 @@ def compare_embedded(
         src_scores = diff_scores(src, src_ev)
         tgt_scores = diff_scores(tgt, tgt_ev)
         src_cov, tgt_cov = coverage(src, src_ev), coverage(tgt, tgt_ev)
-        rel = relation(src_cov, tgt_cov)
+        rel = relation(src_cov, tgt_cov, all_sentences_paired(src, tgt, beads))
         params = FindingParams.from_config(config.get("findings", {}))
         if rel == "unrelated":
             findings: list[Finding] = []

@@ -160,3 +160,49 @@ def test_pair_sets_are_chosen_by_name(speed, tmp_path):
     Args.pair_sets = "dev,wikipedia"
     with pytest.raises(SystemExit, match="wikipedia"):
         speed.pair_sets(Args)
+
+
+# ------------------------------------------------------------------ findings_f1
+
+
+def _findings_f1():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "findings_f1.py"
+    spec = importlib.util.spec_from_file_location("findings_f1", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["findings_f1"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_findings_scoring_follows_the_set_rules():
+    f1 = _findings_f1()
+    Item, CaseResult = f1.Item, f1.CaseResult
+    gold = [Item("added", None, (10, 20)), Item("changed", (0, 5), (30, 35))]
+    pred = [
+        Item("added", (0, 5), (40, 50)),  # added is judged on the rendition side only: no match
+        Item("added", None, (15, 18)),  # overlaps the gold added span
+        Item("contradicted", (0, 5), (30, 35)),  # right spans, wrong type: one FP and one FN
+    ]
+    faithful = CaseResult("c2", "fr", [], [Item("dropped", (0, 3), None)])
+    scores = f1.score([CaseResult("c1", "fr", gold, pred), faithful])
+    assert scores["types"]["added"] == {"tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0, "f1": 2 / 3}
+    assert (scores["types"]["changed"]["fn"], scores["types"]["contradicted"]["fp"]) == (1, 1)
+    assert scores["micro"]["tp"] == 1 and scores["micro"]["fp"] == 3 and scores["micro"]["fn"] == 1
+    assert scores["false_alarms"] == {"faithful": 1, "with_findings": 1, "rate": 1.0}
+    # One gold finding matches at most one prediction.
+    assert f1.max_matching([Item("added", None, (0, 9))], [Item("added", None, (0, 3)), Item("added", None, (4, 9))]) == [0, -1]
+
+
+@pytest.mark.slow
+def test_one_sentence_versions_are_renditions(models):
+    """Every one-sentence pair of the project's own labelled set (faithful or not) is
+    judged a rendition, and each case's findings are scored."""
+    import json
+
+    f1 = _findings_f1()
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "findings-own.jsonl"
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    single = [c for c in cases if c["source"].count(". ") == 0 and c["rendition"].count(". ") == 0]
+    assert len(single) >= 40
+    results = f1.run_cases(single, models, progress=False)
+    assert {r.relation for r in results} == {"rendition"}, [r.id for r in results if r.relation != "rendition"]

@@ -317,11 +317,11 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
         wa_cfg = models.config.get("word_alignment", {})
         token_type = token_type or str(wa_cfg.get("token_type", "word"))
         center = bool(wa_cfg.get("center", False)) if center is None else center
-        if layer is not None or "pretokenized_layer" in wa_cfg:
-            models.encoder.layer = layer if layer is not None else wa_cfg["pretokenized_layer"]
+        if layer is None and "pretokenized_layer" in wa_cfg:
+            layer = wa_cfg["pretokenized_layer"]
         out: list[str] = []
         with beat.step(f"aligning {len(pairs):,} sentence pairs"):
-            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center)
+            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer)
             for p, links in zip(pairs, aligned, strict=True):
                 if fmt == "pharaoh":
                     out.append(pharaoh(links))

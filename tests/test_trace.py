@@ -28,19 +28,10 @@ RUTBA = "près de la ville de Rutba dans l'Anbar"
 
 @pytest.fixture(scope="module")
 def seed_trace(models):
-    """The seed trace with the configured word layers: an in-process `aligner words`
-    run earlier in the session sets the shared encoder to its own layer (cli.words
-    assigns ``models.encoder.layer``), so the configured one is put back for this run."""
+    """The seed trace, run once for the tests of this module."""
     from aligner.trace.matrix import trace_texts
 
-    configured = models.config["encoder"]["layer"]
-    layers = (configured,) if isinstance(configured, int) else tuple(configured)
-    saved = models.encoder.layer
-    models.encoder.layer = layers[0] if len(layers) == 1 else layers
-    try:
-        return trace_texts(read_text(str(SEED_001)), [read_text(str(p)) for p in (SEED_000, SEED_002, SEED_004)], models, "fr", "en")
-    finally:
-        models.encoder.layer = saved
+    return trace_texts(read_text(str(SEED_001)), [read_text(str(p)) for p in (SEED_000, SEED_002, SEED_004)], models, "fr", "en")
 
 
 def _claim(report: dict, text: str) -> dict:

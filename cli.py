@@ -349,9 +349,8 @@ def regress(obj, directory, no_translate, mt_model, config_file, encoder):
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
         for folder in folders:
-            if no_translate:
-                models.translators.clear()
-                models.mt_model = None
+            # --no-translate reaches each comparison through its options; the models
+            # handed in are left as they are.
             with beat.step(f"pair {folder.name}"):
                 results.append(run_pair_safely(folder, models, translate=not no_translate))
     click.echo(format_results(results), nl=False)

@@ -317,11 +317,11 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
         wa_cfg = models.config.get("word_alignment", {})
         token_type = token_type or str(wa_cfg.get("token_type", "word"))
         center = bool(wa_cfg.get("center", False)) if center is None else center
-        if layer is not None or "pretokenized_layer" in wa_cfg:
-            models.encoder.layer = layer if layer is not None else wa_cfg["pretokenized_layer"]
+        if layer is None and "pretokenized_layer" in wa_cfg:
+            layer = wa_cfg["pretokenized_layer"]
         out: list[str] = []
         with beat.step(f"aligning {len(pairs):,} sentence pairs"):
-            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center)
+            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer)
             for p, links in zip(pairs, aligned, strict=True):
                 if fmt == "pharaoh":
                     out.append(pharaoh(links))
@@ -349,9 +349,8 @@ def regress(obj, directory, no_translate, mt_model, config_file, encoder):
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
         for folder in folders:
-            if no_translate:
-                models.translators.clear()
-                models.mt_model = None
+            # --no-translate reaches each comparison through its options; the models
+            # handed in are left as they are.
             with beat.step(f"pair {folder.name}"):
                 results.append(run_pair_safely(folder, models, translate=not no_translate))
     click.echo(format_results(results), nl=False)

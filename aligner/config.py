@@ -106,7 +106,8 @@ _INT = "an integer"
 def _spec(kind: str, *, lo: float | None = None, hi: float | None = None, above: float | None = None,
           choices: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
     """A settings field's metadata: ``kind`` is number, int, bool, str, strs (list of
-    strings), regexes (list of regular expressions) or layers (an int or a list of ints)."""
+    strings), regexes (list of regular expressions), layers (an int or a list of ints)
+    or sentences (a nested table with a ``sentences`` list)."""
     return {"kind": kind, "lo": lo, "hi": hi, "above": above, "choices": choices}
 
 
@@ -152,6 +153,11 @@ def _check(section: str, key: str, value: Any, meta: dict[str, Any]) -> Any:
         if choices and value not in choices:
             raise InputError(f"config: {where} must be one of {', '.join(choices)}, got {shown}")
         return value
+    if kind == "sentences":
+        # A nested table (``[sentence_alignment.background]``) holding a list of sentences.
+        if not isinstance(value, dict):
+            raise InputError(f"config: [{section}.{key}] must be a table, got {shown}")
+        return {"sentences": _check(f"{section}.{key}", "sentences", value.get("sentences", []), _spec("strs"))}
     if kind in ("strs", "regexes"):
         if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
             raise InputError(f"config: {where} must be a list of strings, got {shown}")
@@ -185,7 +191,7 @@ class _Section:
         return cls(**values)
 
     @classmethod
-    def known_keys(cls) -> set[str]:
+    def known_keys(cls) -> set[str] | None:
         return {f.name for f in fields(cls)}  # type: ignore[arg-type]
 
 
@@ -209,6 +215,11 @@ class SentenceAlignmentSettings(_Section):
     moved_max_cost: float = field(metadata=_spec("number", lo=0))
     split_cost: float = field(metadata=_spec("number", above=0))
     norm_samples: int | None = field(default=None, metadata=_spec("int", lo=1))
+    background_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
+    background_scale: float | None = field(default=None, metadata=_spec("number", above=0))
+    length_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
+    band_source: str | None = field(default=None, metadata=_spec("str", choices=("halving", "anchors")))
+    background: dict[str, list[str]] | None = field(default=None, metadata=_spec("sentences"))
 
 
 @dataclass(frozen=True)
@@ -225,6 +236,60 @@ class FindingsSettings(_Section):
     section = "findings"
     min_span_confidence: float = field(metadata=_spec("number", lo=0, hi=1))
     single_word_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    min_plain_span_words: float | None = field(default=None, metadata=_spec("number", lo=0))
+    nearby_window: int | None = field(default=None, metadata=_spec("int", lo=0))
+    nearby_span_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    nearby_sentence_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    min_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+
+
+# Optional below: these sections are tuned often; a key left out keeps the stage's default.
+@dataclass(frozen=True)
+class ClaimsSettings(_Section):
+    section = "claims"
+    modal_gap: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    cue_counterpart_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
+    negated_head_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
+    name_variant_ratio: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    same_name_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
+    name_min_resemblance: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    vowels: str | None = field(default=None, metadata=_spec("str"))
+    consonant_classes: list[str] | None = field(default=None, metadata=_spec("strs"))
+
+
+@dataclass(frozen=True)
+class ConfidenceSettings(_Section):
+    """``[confidence]``: the measured precision of each check ("cue:softened" or a
+    basis alone); any key is allowed, every value is a probability."""
+
+    section = "confidence"
+    table: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, table: Any) -> Any:
+        if not isinstance(table, dict):
+            raise InputError(f"config: [{cls.section}] must be a table, got {terminal_safe(repr(table))[:80]}")
+        spec = _spec("number", lo=0, hi=1)
+        return cls({str(k): _check(cls.section, terminal_safe(str(k)), v, spec) for k, v in table.items()})
+
+    @classmethod
+    def known_keys(cls) -> set[str] | None:
+        return None  # open table: no key is unknown
+
+
+@dataclass(frozen=True)
+class AuditSettings(_Section):
+    section = "audit"
+    cross_min_similarity: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
+
+
+@dataclass(frozen=True)
+class TraceSettings(_Section):
+    section = "trace"
+    clause_marks: list[str] | None = field(default=None, metadata=_spec("strs"))
+    min_clause_words: int | None = field(default=None, metadata=_spec("int", lo=1))
+    dropped_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    shared_similarity: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
 
 
 @dataclass(frozen=True)
@@ -252,7 +317,8 @@ class ProgressSettings(_Section):
 
 _SECTIONS: tuple[type[_Section], ...] = (
     EncoderSettings, SentenceAlignmentSettings, WordAlignmentSettings, FindingsSettings,
-    BoilerplateSettings, LimitsSettings, ProgressSettings,
+    ClaimsSettings, ConfidenceSettings, BoilerplateSettings, LimitsSettings, ProgressSettings,
+    AuditSettings, TraceSettings,
 )  # fmt: skip
 _TRANSLATION_KEYS = frozenset(
     {"models", "fallback", "num_beams", "max_length", "length_ratio", "batch_size", "max_input_tokens", "ct2_compute_type"}
@@ -268,9 +334,13 @@ class Settings:
     sentence_alignment: SentenceAlignmentSettings
     word_alignment: WordAlignmentSettings
     findings: FindingsSettings
+    claims: ClaimsSettings
+    confidence: ConfidenceSettings
     boilerplate: BoilerplateSettings
     limits: LimitsSettings
     progress: ProgressSettings
+    audit: AuditSettings
+    trace: TraceSettings
     raw: dict[str, Any] = field(repr=False)
 
     @classmethod
@@ -296,7 +366,7 @@ class Settings:
 def unknown_keys(user: dict[str, Any]) -> list[str]:
     """Keys of a user file that no stage reads (typos, a section of another tool)."""
     out: list[str] = []
-    known = {s.section: s.known_keys() for s in _SECTIONS}
+    known: dict[str, set[str] | None] = {s.section: s.known_keys() for s in _SECTIONS}
     known["translation"] = set(_TRANSLATION_KEYS)
     for section, table in user.items():
         name = terminal_safe(str(section))
@@ -304,7 +374,7 @@ def unknown_keys(user: dict[str, Any]) -> list[str]:
             out.append(f"unknown section [{name}] ignored")
         elif isinstance(table, dict):
             for key in table:
-                if key not in known[section]:
+                if known[section] is not None and key not in known[section]:
                     out.append(f"unknown key [{name}] {terminal_safe(str(key))} ignored")
     return out
 

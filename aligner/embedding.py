@@ -268,14 +268,18 @@ class Encoder:
         progress: bool = False,
         label: str = "embedding",
         pooled: bool = True,
+        layer: int | Sequence[int] | None = None,
     ) -> list[EmbeddedSentence]:
         """Embed sentences given as word lists; results keep the input order.
 
         With ``pooled=False`` no sentence vector is computed (its ``vector`` is the
-        mean of the word layer instead) and the model stops at the word layer."""
+        mean of the word layer instead) and the model stops at the word layer.
+        ``layer`` overrides the encoder's word layer(s) for this call only, so a caller
+        wanting another layer never changes an encoder shared with other stages."""
         import torch
 
-        word_layers = (self.layer,) if isinstance(self.layer, int) else tuple(self.layer)
+        chosen = self.layer if layer is None else layer
+        word_layers = (chosen,) if isinstance(chosen, int) else tuple(chosen)
         n_layers = self.num_layers
         # The sentence vector is the mean of the last layer (how E5 is trained); without
         # it the model can stop at the word layer, and ``vector`` is that layer's mean.

@@ -10,7 +10,7 @@ per pair.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .embedding import Encoder
@@ -49,9 +49,11 @@ def align_pairs(
     progress: bool = False,
     total: int | None = None,
     center: bool = False,
+    layer: int | Sequence[int] | None = None,
 ) -> Iterator[list[tuple[int, int]]]:
     """Links (0-indexed) for each pair, in input order. With ``center`` the mean piece
-    vector of each side of the chunk is subtracted before matching."""
+    vector of each side of the chunk is subtracted before matching. ``layer`` picks the
+    word layer(s) for these pairs (None: the encoder's own) without changing ``encoder``."""
     bar = None
     if progress and sys.stderr.isatty():
         from tqdm import tqdm
@@ -60,7 +62,7 @@ def align_pairs(
     buffer: list[Pair] = []
 
     def flush() -> Iterator[list[tuple[int, int]]]:
-        sides = encoder.embed([p.source for p in buffer] + [p.target for p in buffer], pooled=False)
+        sides = encoder.embed([p.source for p in buffer] + [p.target for p in buffer], pooled=False, layer=layer)
         n = len(buffer)
         src_shift = mean_vector(e.pieces for e in sides[:n]) if center else None
         tgt_shift = mean_vector(e.pieces for e in sides[n:]) if center else None

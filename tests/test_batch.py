@@ -200,3 +200,22 @@ def test_foreign_results_file_is_never_overwritten(tmp_path):
     assert mine.read_text(encoding="utf-8") == "my notes\n"
     mine.write_text('{"id": "a", "key": "k"}\n{"id": "b", "ke', encoding="utf-8")  # torn by a kill
     assert list(read_done(mine)) == [("a", "k")]
+
+
+def test_content_cache_keys_the_word_layer(models):
+    """A cached sentence embedded at another word layer (`words --layer`) is encoded
+    again, not served from the entry of the encoder's own layer."""
+    import numpy as np
+
+    from aligner.batch.content_cache import CachingEncoder
+
+    before = models.encoder.layer
+    cached = CachingEncoder(models.encoder, 16)
+    words = [["the", "army", "left", "the", "town"]]
+    own = cached.embed(words, pooled=False)
+    other = cached.embed(words, pooled=False, layer=2)
+    assert cached.misses == 2 and cached.hits == 0
+    assert np.allclose(other[0].pieces.vectors, models.encoder.embed(words, pooled=False, layer=2)[0].pieces.vectors)
+    assert not np.allclose(own[0].pieces.vectors, other[0].pieces.vectors)
+    cached.embed(words, pooled=False, layer=2)
+    assert cached.hits == 1 and models.encoder.layer == before

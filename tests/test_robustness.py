@@ -1269,6 +1269,13 @@ def test_sigterm_and_sighup_during_the_report_write_leave_no_temp_file(tmp_path)
         ("[boilerplate]\npatterns = [\"(unclosed\"]\n", "[boilerplate] patterns"),
         ("[limits]\nmax_chars = -1\n", "[limits] max_chars"),
         ("[translation]\nnum_beams = 0\n", "num_beams"),
+        ("[sentence_alignment]\nband_source = \"diagonal\"\n", "[sentence_alignment] band_source"),
+        ("[sentence_alignment.background]\nsentences = [1, 2]\n", "[sentence_alignment.background] sentences"),
+        ("[findings]\nnearby_span_share = 1.5\n", "[findings] nearby_span_share"),
+        ("[claims]\nmodal_gap = \"large\"\n", "[claims] modal_gap"),
+        ("[confidence]\n\"cue:softened\" = 80\n", "[confidence] cue:softened"),
+        ("[trace]\nmin_clause_words = 0\n", "[trace] min_clause_words"),
+        ("[audit]\ncross_min_similarity = \"high\"\n", "[audit] cross_min_similarity"),
         ("sentence_alignment = 3\n", "[sentence_alignment]"),
     ],
 )
@@ -1287,6 +1294,24 @@ def test_unknown_config_keys_are_warned_about(cli_inproc, tmp_path):
     assert rc == 0, err
     assert "aligner: warning: config file" in err
     assert "[sentence_alignment] gapp" in err and "[sentense_alignment]" in err
+
+
+def test_every_stage_section_of_the_config_is_known(cli_inproc, tmp_path):
+    """A user file setting keys of every stage (claims, confidence, findings, sentence
+    alignment and its background sentences, audit, trace) is not warned about."""
+    config = write(
+        tmp_path / "c.toml",
+        "[claims]\nmodal_gap = 0.4\nvowels = \"aeiou\"\n[confidence]\n\"cue:softened\" = 0.8\n"
+        "[findings]\nmin_plain_span_words = 2\nnearby_window = 1\nnearby_span_share = 0.5\n"
+        "nearby_sentence_share = 0.6\nmin_confidence = 0.3\n"
+        "[sentence_alignment]\nbackground_weight = 1.0\nbackground_scale = 0.9\nlength_weight = 0.0\n"
+        "band_source = \"anchors\"\n[sentence_alignment.background]\nsentences = [\"A plain sentence.\"]\n"
+        "[audit]\ncross_min_similarity = 0.9\n[trace]\nclause_marks = [\",\"]\nmin_clause_words = 2\n"
+        "dropped_share = 0.4\nshared_similarity = 0.8\n",
+    )
+    rc, _, err = cli_inproc("models", "--config", str(config), patch_models=False)
+    assert rc == 0, err
+    assert "warning: config file" not in err, err
 
 
 def _copy_pair(tmp_path: Path, name: str) -> Path:
@@ -1318,6 +1343,28 @@ def test_words_line_with_two_separators_is_refused_with_its_line_number(cli_inpr
     rc, out, err = cli_inproc("words", str(f), loader=_no_load)
     assert_one_line_error(rc, out, err)
     assert "pairs.txt:2:" in err
+
+
+def test_words_layer_is_its_own_and_leaves_the_shared_encoder_alone(cli_inproc, models, tmp_path):
+    """`aligner words --layer` (and the config's pretokenized_layer) picks the word layer
+    for its own run only: the models it is handed (shared, in a server or a test
+    session) keep their layer for every later stage."""
+    from aligner.pretokenized import align_pairs, parse_pairs, pharaoh
+
+    text = "the army left the town ||| l' armée a quitté la ville\nthe town ||| la ville\n"
+    f = write(tmp_path / "pairs.txt", text)
+    before = models.encoder.layer
+    rc, out, err = cli_inproc("words", str(f), "--layer", "2")
+    assert rc == 0, err
+    assert models.encoder.layer == before
+    pairs = list(parse_pairs(text.splitlines()))
+    token_type = str(models.config["word_alignment"].get("token_type", "word"))
+    center = bool(models.config["word_alignment"].get("center", False))
+    expected = [pharaoh(links) for links in align_pairs(models.encoder, pairs, "argmax", token_type, center=center, layer=2)]
+    assert out.splitlines() == expected
+    rc, out, err = cli_inproc("words", str(f))
+    assert rc == 0, err
+    assert models.encoder.layer == before
 
 
 def test_html_entities_are_decoded_once(tmp_path):

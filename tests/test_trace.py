@@ -28,19 +28,10 @@ RUTBA = "près de la ville de Rutba dans l'Anbar"
 
 @pytest.fixture(scope="module")
 def seed_trace(models):
-    """The seed trace with the configured word layers: an in-process `aligner words`
-    run earlier in the session sets the shared encoder to its own layer (cli.words
-    assigns ``models.encoder.layer``), so the configured one is put back for this run."""
+    """The seed trace, run once for the tests of this module."""
     from aligner.trace.matrix import trace_texts
 
-    configured = models.config["encoder"]["layer"]
-    layers = (configured,) if isinstance(configured, int) else tuple(configured)
-    saved = models.encoder.layer
-    models.encoder.layer = layers[0] if len(layers) == 1 else layers
-    try:
-        return trace_texts(read_text(str(SEED_001)), [read_text(str(p)) for p in (SEED_000, SEED_002, SEED_004)], models, "fr", "en")
-    finally:
-        models.encoder.layer = saved
+    return trace_texts(read_text(str(SEED_001)), [read_text(str(p)) for p in (SEED_000, SEED_002, SEED_004)], models, "fr", "en")
 
 
 def _claim(report: dict, text: str) -> dict:
@@ -76,11 +67,25 @@ def test_seed_matrix_altanf_softened_and_rutba_dropped_in_000(seed_trace):
             assert (cell["rendition_span"] is None) == (cell["status"] == "dropped" and not cell["findings"])
 
 
-def test_seed_shared_addition_found_between_000_and_002(seed_trace):
-    """The AVA paragraph of 000 and a paragraph of 002 were added alike (002 reuses
-    the agency's rendition): one shared group, across those two renditions."""
+def test_seed_agency_paragraph_added_in_000_and_echoed_in_002(seed_trace):
+    """000's AVA paragraph ("Afghan Voice Agency (AVA): Reports indicate that the ISIS
+    terrorist group took advantage of ...") has no source sentence of its own: an
+    addition of 000. 002 opens with the same report in the agency's words ("According
+    to Iraqi media reports, the ISIS is taking advantage of US airstrikes ..."), so the
+    addition is not unique to 000. In 002 that sentence renders the source's title
+    ("ISIS profite des frappes américaines pour attaquer les forces irakiennes") and is
+    aligned to it (samples/anbar-fr_strikes-en/expected.json lists no addition there),
+    so it is no addition of 002 and no shared group holds the pair."""
+    from aligner.trace.additions import added_sentences
+
+    first = seed_trace.comparisons[0]
+    agency = [a for a in added_sentences(0, first.rendition, first.beads) if a.span.text.startswith("Afghan Voice Agency (AVA)")]
+    assert len(agency) == 1
+    assert agency[0] not in seed_trace.unique[0]
+    second = seed_trace.comparisons[1]
+    echo = next(k for k, s in enumerate(second.rendition.sentences) if s.text.startswith("According to Iraqi media reports"))
+    assert any(b.source and echo in b.rendition for b in second.beads)
     groups = [{a.rendition for a in g} for g in seed_trace.shared]
-    assert {0, 1} in groups
     assert not any(2 in g for g in groups)
 
 

@@ -30,15 +30,24 @@ class CachingEncoder:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._encoder, name)
 
-    def _signature(self) -> tuple:
+    def _signature(self, layer: Any = None) -> tuple:
         e = self._encoder
-        return (e.name, e.layer if isinstance(e.layer, int) else tuple(e.layer), e.prefix, e.max_pieces)
+        chosen = e.layer if layer is None else layer
+        return (e.name, chosen if isinstance(chosen, int) else tuple(chosen), e.prefix, e.max_pieces)
 
-    def embed(self, sentences: Sequence[Sequence[str]], progress: bool = False, label: str = "embedding", pooled: bool = True) -> list[Any]:
-        """Like :meth:`Encoder.embed`, with cached sentences not encoded again."""
+    def embed(
+        self,
+        sentences: Sequence[Sequence[str]],
+        progress: bool = False,
+        label: str = "embedding",
+        pooled: bool = True,
+        layer: Any = None,
+    ) -> list[Any]:
+        """Like :meth:`Encoder.embed` (``layer`` too: part of the cache key), with
+        cached sentences not encoded again."""
         if not self._max:
-            return self._encoder.embed(sentences, progress=progress, label=label, pooled=pooled)
-        sig = self._signature()
+            return self._encoder.embed(sentences, progress=progress, label=label, pooled=pooled, layer=layer)
+        sig = self._signature(layer)
         keys = [(sig, pooled, tuple(words)) for words in sentences]
         out: list[Any] = [None] * len(keys)
         todo: dict[tuple, list[int]] = {}
@@ -53,7 +62,7 @@ class CachingEncoder:
         if todo:
             order = list(todo)
             self.misses += len(order)
-            fresh = self._encoder.embed([list(k[2]) for k in order], progress=progress, label=label, pooled=pooled)
+            fresh = self._encoder.embed([list(k[2]) for k in order], progress=progress, label=label, pooled=pooled, layer=layer)
             for key, emb in zip(order, fresh, strict=True):
                 for i in todo[key]:
                     out[i] = emb

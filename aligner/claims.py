@@ -217,7 +217,9 @@ def _translated(cue: DocCue, mapping: dict[int, set[int]], scores: dict[tuple[in
     the other language's lexicon lists. Grammatical cues (modals, the reporting
     conditional) are excluded: their link goes to the content verb ("aurait ignoré" /
     "ran"), so their difference is judged by family and strength instead."""
-    return any(scores.get((k, o), 0.0) >= min_sim for k in range(cue.start, cue.end) for o in mapping.get(k, ()))
+    # A discontinuous cue ("soll ... haben") spans the claim's own words: only its
+    # edge words are the cue.
+    return any(scores.get((k, o), 0.0) >= min_sim for k in {cue.start, cue.end - 1} for o in mapping.get(k, ()))
 
 
 def _cue_findings(

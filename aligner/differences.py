@@ -192,6 +192,30 @@ def _finding_sort_key(f: Finding) -> tuple:
 _DIGITS = re.compile(r"\d+")
 
 
+_INCISE_OPEN = frozenset({",", "(", "—", "–"})
+_INCISE_CLOSE = frozenset({",", ")", "—", "–", ".", ";"})
+
+
+def _is_incise(doc: Document, content: Sequence[int]) -> bool:
+    """The span makes up most of a short parenthetical (", situé au bord du canal,"):
+    a unit of content of its own, not a word or two of a freely rendered phrase."""
+    first, last = content[0], content[-1]
+    sentence = doc.sentences[doc.tokens[first].sentence]
+    k = first - 1
+    while k >= sentence.token_start and doc.tokens[k].kind in ("word", "number"):
+        k -= 1
+    j = last + 1
+    while j < sentence.token_end and doc.tokens[j].kind in ("word", "number"):
+        j += 1
+    before = doc.tokens[k].text if k >= sentence.token_start else ""
+    after = doc.tokens[j].text if j < sentence.token_end else "."
+    if before not in _INCISE_OPEN or after not in _INCISE_CLOSE:
+        return False
+    stop = stopwords(doc.lang)
+    inside = [i for i in range(k + 1, j) if _content(doc.tokens[i], stop)]
+    return len(inside) <= 4 and 2 * len(content) >= len(inside)
+
+
 def _numbers_restated(doc: Document, content: Sequence[int], other: Document, other_tokens: Sequence[int]) -> bool:
     """A span of numbers and unit abbreviations ("min 41 s") whose every number also
     appears on the other side (as "2:09:41"): a format difference, not content."""
@@ -317,7 +341,11 @@ def added_dropped(
                 if _numbers_restated(doc, cand.content, other_doc, other_tokens):
                     continue  # "2 h 09 min 41 s" / "2:09:41": the same numbers in another format
                 conf = _span_confidence(scores, cand.content)
-                if len(cand.content) < min_plain and not _carries_name_or_number(doc, cand.content, names[kind]):
+                if (
+                    len(cand.content) < min_plain
+                    and not _carries_name_or_number(doc, cand.content, names[kind])
+                    and not _is_incise(doc, cand.content)
+                ):
                     # Two loosely linked plain words inside an aligned sentence are
                     # mostly an idiom rendered freely ("premier coup de pioche" /
                     # "work gets under way"), not missing content.

@@ -288,6 +288,18 @@ def _strength(value: Any, where: str) -> float | None:
     return float(value)
 
 
+def _affix(category: str, item: Any, key: str, default_strength: float | None, where: str) -> Ending:
+    """One word ending ("n't", Turkish "-madı") or prefix (Persian "نمی‌") entry: a cue
+    that is part of a longer word, named "-ending" / "prefix-" unless given a name."""
+    spec = {key: item} if isinstance(item, str) else dict(item)
+    affix = _norm(spec[key])
+    name = spec.get("cue", "-" + affix if key == "ending" else affix + "-")
+    return Ending(
+        category, affix, name, _strength(spec.get("strength", default_strength), where),
+        int(spec.get("min_length", len(affix) + 3)),
+    )
+
+
 def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
     meta = data.get("meta", {})
     rules: Mapping[str, Sequence[str]] = meta.get("inflection", {})
@@ -324,30 +336,8 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
             strength = _strength(spec["strength"], where) if "strength" in spec else default_strength
             name = _canonical(spec.get("cue") or spec["lemma"])
             entries.append(CueEntry(category, name, strength, patterns, int(spec.get("gap", gap))))
-        for item in table.get("endings", []):
-            spec = {"ending": item} if isinstance(item, str) else dict(item)
-            ending = _norm(spec["ending"])
-            endings.append(
-                Ending(
-                    category,
-                    ending,
-                    spec.get("cue", "-" + ending),
-                    _strength(spec.get("strength", default_strength), where),
-                    int(spec.get("min_length", len(ending) + 3)),
-                )
-            )
-        for item in table.get("prefixes", []):
-            spec = {"prefix": item} if isinstance(item, str) else dict(item)
-            prefix = _norm(spec["prefix"])
-            prefixes.append(
-                Ending(
-                    category,
-                    prefix,
-                    spec.get("cue", prefix + "-"),
-                    _strength(spec.get("strength", default_strength), where),
-                    int(spec.get("min_length", len(prefix) + 3)),
-                )
-            )
+        endings += [_affix(category, item, "ending", default_strength, where) for item in table.get("endings", [])]
+        prefixes += [_affix(category, item, "prefix", default_strength, where) for item in table.get("prefixes", [])]
         if table.get("exclude"):
             excludes[category] = tuple(_pattern(t, where, lang) for t in table["exclude"])
         if table.get("extend_left"):

@@ -123,7 +123,7 @@ def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
             continue
         base, toks = _sentence_tokens(doc, sid)
         for c in find_cues(toks, doc.lang):
-            if c.category in ("downtoner", "hedge") and _before_quantity(toks, c.end):
+            if c.category in ("downtoner", "hedge", "attribution") and _before_quantity(toks, c.end):
                 continue  # "nearly 3 million", "almost €200,000": a quantity qualifier, not a claim hedge
             a, b = scope_of(toks, c)
             if c.category == "attribution" and a > 0 and toks[a - 1] == "," and b >= len(toks) - 1:

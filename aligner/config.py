@@ -241,6 +241,8 @@ class FindingsSettings(_Section):
     nearby_span_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     nearby_sentence_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     min_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
+    min_plain_span_words_monolingual: float | None = field(default=None, metadata=_spec("number", lo=0))
+    new_claim_words: float | None = field(default=None, metadata=_spec("number", lo=0))
 
 
 # Optional below: these sections are tuned often; a key left out keeps the stage's default.

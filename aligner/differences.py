@@ -250,6 +250,7 @@ class FindingParams:
     nearby_sentence_share: float = 0.7
     min_plain_span_words: float = 3
     min_plain_span_words_monolingual: float = 2
+    new_claim_words: float = 2
 
     @classmethod
     def from_config(cls, section: dict) -> FindingParams:
@@ -449,11 +450,12 @@ _EXPLAINING = frozenset({"changed", "softened", "strengthened"})
 _WORD = re.compile(r"\w{4,}")
 
 
-def _new_claims_win(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
+def _new_claims_win(claims: list[Finding], spans: list[Finding], new_claim_words: float) -> list[Finding]:
     """A hedge inside a whole new clause is part of an added claim, not a softening of
     an existing one ("apparently angry over a rejected building permit" is added; a
     bare "apparently" is softened): a softened/strengthened finding whose cue lies in
-    an added/dropped span with three or more other words of its own gives way to it."""
+    an added/dropped span with ``new_claim_words`` or more other words (of four letters
+    or more) of its own gives way to it."""
     out = []
     for c in claims:
         if c.type in ("softened", "strengthened"):
@@ -461,7 +463,7 @@ def _new_claims_win(claims: list[Finding], spans: list[Finding]) -> list[Finding
             for f in spans:
                 mine = f.rendition_span if f.type == "added" else f.source_span
                 cue = c.rendition_span if f.type == "added" else c.source_span
-                if _inside(cue, mine) and len(_WORD.findall(mine.text.replace(cue.text, " "))) >= 3:
+                if _inside(cue, mine) and len(_WORD.findall(mine.text.replace(cue.text, " "))) >= new_claim_words:
                     beaten = True
                     break
             if beaten:
@@ -470,10 +472,10 @@ def _new_claims_win(claims: list[Finding], spans: list[Finding]) -> list[Finding
     return out
 
 
-def merge_findings(claims: list[Finding], spans: list[Finding]) -> list[Finding]:
+def merge_findings(claims: list[Finding], spans: list[Finding], params: FindingParams | None = None) -> list[Finding]:
     """Claim findings win over the added/dropped span they explain: "Kridel wrote" is
     an attribution (softened), not an added span. Duplicate claims are dropped."""
-    claims = _new_claims_win(claims, spans)
+    claims = _new_claims_win(claims, spans, (params or FindingParams()).new_claim_words)
     out: list[Finding] = []
     seen: set[tuple] = set()
     for f in claims:

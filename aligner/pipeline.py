@@ -433,7 +433,7 @@ def compare_embedded(
                 name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
             )
             spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
-            findings = calibrated(merge_findings(claims, spans), config.get("confidence", {}))
+            findings = calibrated(merge_findings(claims, spans, params), config.get("confidence", {}))
             note = ""
         floor = options.min_confidence if options.min_confidence is not None else float(config.get("findings", {}).get("min_confidence", 0.0))
         findings = number_findings([f for f in findings if f.confidence >= floor])

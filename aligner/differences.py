@@ -250,7 +250,7 @@ class FindingParams:
     nearby_sentence_share: float = 0.7
     min_plain_span_words: float = 3
     min_plain_span_words_monolingual: float = 2
-    new_claim_words: float = 2
+    new_claim_words: float = 3
 
     @classmethod
     def from_config(cls, section: dict) -> FindingParams:

@@ -574,8 +574,17 @@ def _drop_excluded(cands: list[_Candidate], lex: CueLexicon, norm: Sequence[str]
     if not lex.excludes:
         return cands
     spans: dict[str, list[tuple[int, int]]] = {}
-    for category, patterns in lex.excludes.items():
-        for i in range(len(norm)):
+    for category in {c.category for c in cands}:
+        patterns = lex.excludes.get(category, ())
+        if not patterns:
+            continue
+        # An excluded phrase must start at or before a cue and reach over it: only the
+        # few positions just before each cue can hold one.
+        longest = max(sum(slot is not None for slot in p) for p in patterns)
+        starts = sorted(
+            {i for c in cands if c.category == category for i in range(max(0, c.parts[0][0] - longest + 1), c.parts[0][0] + 1)}
+        )
+        for i in starts:
             for pattern in patterns:
                 parts = _match(pattern, norm, i, 0)
                 if parts is not None:

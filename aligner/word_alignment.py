@@ -204,7 +204,18 @@ class PieceVectors:
         return PieceVectors(self.vectors[mask], self.word[mask])
 
     def word_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """Mean vector per word, and the word ids in order."""
+        """Mean vector per word, and the word ids in order.
+
+        Pieces of one word are contiguous, so each word is one slice summed by
+        ``np.add.reduceat`` (``np.add.at`` took a third of the finding stage's time)."""
+        if len(self.word) == 0:
+            return np.zeros((0, self.vectors.shape[1]), dtype=np.float64), self.word.copy()
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(self.word)) + 1))
+        ids = self.word[starts]
+        if np.all(np.diff(ids) > 0):
+            sums = np.add.reduceat(self.vectors.astype(np.float64), starts, axis=0)
+            counts = np.diff(np.append(starts, len(self.word)))[:, None]
+            return sums / counts, ids
         words, inverse = np.unique(self.word, return_inverse=True)
         sums = np.zeros((len(words), self.vectors.shape[1]), dtype=np.float64)
         np.add.at(sums, inverse, self.vectors)

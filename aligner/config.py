@@ -219,7 +219,6 @@ class SentenceAlignmentSettings(_Section):
     background_scale: float | None = field(default=None, metadata=_spec("number", above=0))
     length_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
     band_source: str | None = field(default=None, metadata=_spec("str", choices=("halving", "anchors")))
-    rescue_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     background: dict[str, list[str]] | None = field(default=None, metadata=_spec("sentences"))
 
 

@@ -232,18 +232,6 @@ def _numbers_restated(doc: Document, content: Sequence[int], other: Document, ot
     return all(n in theirs for n in numbers)
 
 
-def explained_share(doc: Document, wa, tokens: Sequence[int], side: str) -> float:
-    """Share of the content words among ``tokens`` that a word alignment ``wa`` links
-    or gives a best similarity of at least EXPLAINED (``side``: "src" or "tgt")."""
-    stop = stopwords(doc.lang)
-    content = [k for k in tokens if _content(doc.tokens[k], stop)]
-    if not content:
-        return 0.0
-    best = wa.src_best if side == "src" else wa.tgt_best
-    linked = {a for a, _, _ in wa.links} if side == "src" else {b for _, b, _ in wa.links}
-    return sum(k in linked or best.get(k, 0.0) >= EXPLAINED for k in content) / len(content)
-
-
 def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> float:
     """Share of the content words among ``tokens`` that have a counterpart in the
     other side's sentences near their bead."""

@@ -250,9 +250,6 @@ def align_documents(
         center = bool(config.get("word_alignment", {}).get("center", False))
         src_shift = mean_vector(e.pieces for e in src_emb) if center else None
         tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
-        share = float(config.get("sentence_alignment", {}).get("rescue_share", 0.0))
-        if share > 0:
-            beads = rescue_adjacent_leftovers(src, tgt, src_emb, tgt_emb, beads, share, src_shift, tgt_shift)
         links: list[Link] = []
         src_ev = TokenEvidence.empty(len(src.tokens))
         tgt_ev = TokenEvidence.empty(len(tgt.tokens))
@@ -275,53 +272,6 @@ def align_documents(
         window = int(config.get("findings", {}).get("nearby_window", 2))
         nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
     return beads, links, src_ev, tgt_ev
-
-
-def rescue_adjacent_leftovers(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    beads: list[Bead],
-    share: float,
-    src_shift: np.ndarray | None,
-    tgt_shift: np.ndarray | None,
-) -> list[Bead]:
-    """Pair a source sentence left without counterpart with the rendition sentence
-    left without one right next to it, when the word alignment gives most words of
-    both a counterpart (at least ``share`` of their content words, by argmax link or
-    best similarity). Sentence vectors across scripts (Chinese, Arabic against
-    English) sit further apart than the normalised cost expects, so the DP can leave
-    a true translation as 1-0 + 0-1; the words show it is one."""
-    from .differences import explained_share
-
-    out: list[Bead] = []
-    i = 0
-    while i < len(beads):
-        a = beads[i]
-        b = beads[i + 1] if i + 1 < len(beads) else None
-        if (
-            b is not None
-            and not a.moved and not b.moved
-            and len(a.source) + len(a.rendition) == 1 and len(b.source) + len(b.rendition) == 1
-            and bool(a.source) != bool(b.source)
-        ):
-            sid = (a.source or b.source)[0]
-            tid = (a.rendition or b.rendition)[0]
-            if not (src.sentences[sid].boilerplate or tgt.sentences[tid].boilerplate):
-                wa = align_words(
-                    _bead_side(src, src_emb, (sid,)), _bead_side(tgt, tgt_emb, (tid,)),
-                    method="argmax", token_type="word", src_shift=src_shift, tgt_shift=tgt_shift,
-                )
-                s_ok = explained_share(src, wa, src.sentences[sid].token_range, "src") >= share
-                t_ok = explained_share(tgt, wa, tgt.sentences[tid].token_range, "tgt") >= share
-                if s_ok and t_ok:
-                    out.append(Bead((sid,), (tid,), 0.0))
-                    i += 2
-                    continue
-        out.append(a)
-        i += 1
-    return out
 
 
 def _bead_neighbours(beads: Sequence[Bead], window: int) -> list[tuple[list[int], list[int]]]:

@@ -131,23 +131,3 @@ def test_min_confidence_leaves_out_less_confident_findings(models):
     kept = _compare(models, source, rendition, "fr", min_confidence=top + 1e-6)
     assert kept.findings == []
     assert sum(kept.summary["counts"].values()) == 0
-
-
-@pytest.mark.slow
-def test_adjacent_leftovers_across_scripts_are_paired_by_their_words(models):
-    """A Chinese sentence and its English translation left as 1-0 + 0-1 next to each
-    other become one bead when their words correspond; an unrelated neighbour does not."""
-    from aligner.pipeline import _sentence_words, prepare_document, rescue_adjacent_leftovers
-    from aligner.structures import Bead
-
-    zh = "澜城市博物馆周二宣布，明年将举办一场关于古代航海的大型展览。"
-    en = "The Lancheng city museum announced on Tuesday that it will hold a major exhibition on ancient navigation next year."
-    other = "Heavy snow closed the mountain pass for three days."
-    src = prepare_document(ReadText(zh, "zh.txt", "utf-8", ""), "zh", models.config, "source")
-    for text, paired in ((en, True), (other, False)):
-        tgt = prepare_document(ReadText(text, "en.txt", "utf-8", ""), "en", models.config, "rendition")
-        src_emb = models.encoder.embed(_sentence_words(src))
-        tgt_emb = models.encoder.embed(_sentence_words(tgt))
-        beads = [Bead((0,), (), 0.0), Bead((), (0,), 0.0)]
-        out = rescue_adjacent_leftovers(src, tgt, src_emb, tgt_emb, beads, 0.6, None, None)
-        assert (out == [Bead((0,), (0,), 0.0)]) is paired, out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,9 +46,6 @@ class TokenEvidence:
     @classmethod
     def empty(cls, n: int) -> TokenEvidence:
         return cls(np.zeros(n, bool), np.full(n, np.nan), {}, np.full(n, np.nan))
-
-    def explained_nearby(self, k: int) -> bool:
-        return self.near is not None and not np.isnan(self.near[k]) and self.near[k] >= EXPLAINED
 
     @property
     def explained(self) -> np.ndarray:
@@ -232,14 +229,22 @@ def _numbers_restated(doc: Document, content: Sequence[int], other: Document, ot
     return all(n in theirs for n in numbers)
 
 
-def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> float:
-    """Share of the content words among ``tokens`` that have a counterpart in the
-    other side's sentences near their bead."""
+def _content_share(doc: Document, tokens: Iterable[int], has: np.ndarray) -> float:
+    """Share of the content words among ``tokens`` whose flag in ``has`` is set (0 when
+    there are none): coverage, and the nearby-counterpart test of a span."""
     stop = stopwords(doc.lang)
     content = [k for k in tokens if _content(doc.tokens[k], stop)]
     if not content:
         return 0.0
-    return sum(ev.explained_nearby(k) for k in content) / len(content)
+    return float(np.mean([bool(has[k]) for k in content]))
+
+
+def _nearby_share(doc: Document, ev: TokenEvidence, tokens: Sequence[int]) -> float:
+    """Share of the content words among ``tokens`` that have a counterpart in the
+    other side's sentences near their bead."""
+    if ev.near is None:
+        return 0.0
+    return _content_share(doc, tokens, np.nan_to_num(ev.near, nan=0.0) >= EXPLAINED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,12 +384,7 @@ def added_dropped(
 
 def coverage(doc: Document, ev: TokenEvidence) -> float:
     """Share of content tokens (outside page debris) that have a counterpart."""
-    stop = stopwords(doc.lang)
-    idx = [k for k, t in enumerate(doc.tokens) if _content(t, stop)]
-    if not idx:
-        return 0.0
-    explained = ev.explained
-    return float(np.mean([bool(explained[k]) for k in idx]))
+    return _content_share(doc, range(len(doc.tokens)), ev.explained)
 
 
 def relation(src_cov: float, tgt_cov: float, all_paired: bool = False) -> str:

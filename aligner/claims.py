@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .cues import are_antonyms, find_cues, has_lexicon, scope_of
 from .differences import _overlap
+from .locale_data import is_calendar_word
 from .normalization import (
     dates_agree,
     extract_dates,
@@ -64,6 +65,9 @@ class ClaimParams:
     # to be judged (a paraphrase by negation, "maintien des effectifs" / "no job cuts",
     # links its words loosely).
     negated_head_sim: float = 0.5
+    # A modal this weak ("könnte", "could" 0.4) is an epistemic hedge: it balances a
+    # hedge such as "could" or "may" that the other language lists as one.
+    epistemic_modal_max: float = 0.4
     # Two names are one entity when their spelling similarity reaches this
     # ("Nouri"/"Nuri" 0.95), or when the names embedded alone reach same_name_sim
     # (exonyms: "Londres"/"London" 0.97; changed names: "Valbrune"/"Valgrane" 0.90).
@@ -99,6 +103,12 @@ class DocCue:
     end: int
     scope: tuple[int, int]
     text: str
+    # Document token ranges of the cue's own words (a discontinuous cue's gap, "weist
+    # die Vorwürfe zurück", is not part of it).
+    parts: tuple[tuple[int, int], ...] = ()
+
+    def covers(self, k: int) -> bool:
+        return any(a <= k < b for a, b in self.parts) if self.parts else self.start <= k < self.end
 
 
 def _sentence_tokens(doc: Document, sid: int) -> tuple[int, list[str]]:
@@ -129,7 +139,8 @@ def bead_cues(doc: Document, sids: Sequence[int]) -> list[DocCue]:
             if c.category == "attribution" and a > 0 and toks[a - 1] == "," and b >= len(toks) - 1:
                 a = 0  # a trailing incise (", a assuré le porte-parole.") governs the sentence
             text = doc.text[doc.tokens[base + c.start].start : doc.tokens[base + c.end - 1].end]
-            out.append(DocCue(c.category, c.cue, c.strength, base + c.start, base + c.end, (base + a, base + b), text))
+            parts = tuple((base + p0, base + p1) for p0, p1 in c.parts)
+            out.append(DocCue(c.category, c.cue, c.strength, base + c.start, base + c.end, (base + a, base + b), text, parts))
     return out
 
 
@@ -201,10 +212,13 @@ def _modal_spans(cues: Sequence[DocCue]) -> set[tuple[int, int]]:
     return {(c.start, c.end) for c in cues if c.category == "modal"}
 
 
-def _cue_family_present(cues: Sequence[DocCue], families: frozenset[str], tokens: set[int], linked: set[int]) -> bool:
+def _cue_family_present(
+    cues: Sequence[DocCue], families: frozenset[str], tokens: set[int], linked: set[int], epistemic_modal_max: float
+) -> bool:
     modal = _modal_spans(cues)
     for c in cues:
-        if not (_families(c, modal) & families):
+        weak_modal = c.category == "modal" and c.strength is not None and c.strength <= epistemic_modal_max
+        if not (_families(c, modal) & families) and not (weak_modal and MODAL_HEDGE & families):
             continue
         if _governs(c, tokens) or any(c.start <= k < c.end for k in linked):
             return True
@@ -246,7 +260,7 @@ def _cue_findings(
             claim = _mapped(cue.scope, cue, mapping, doc)
             if len(claim) < 2:
                 continue  # the governed claim is not present on both sides
-            if _cue_family_present(other_cues, families, claim, _cue_linked(cue, mapping)):
+            if _cue_family_present(other_cues, families, claim, _cue_linked(cue, mapping), params.epistemic_modal_max):
                 continue
             lexical = cue.category != "conditional" and families != MODAL_HEDGE
             if lexical and _translated(cue, mapping, sc, params.cue_counterpart_sim):
@@ -349,7 +363,15 @@ def _negation_findings(src: Document, tgt: Document, src_cues, tgt_cues, s2t, t2
             if head and max((sc.get((k, o), 0.0) for k in head for o in mapping.get(k, ())), default=0.0) < params.negated_head_sim:
                 continue  # what is negated has no clear counterpart: a paraphrase, not a flip
             linked = _cue_linked(cue, mapping)
-            if any(c.category in _NEGATING and (_governs(c, claim) or any(c.start <= k < c.end for k in linked)) for c in other_cues):
+            # A negated lexical negative is no negative at all: "did not reject" is the
+            # opposite of « ha respinto », so only a plain negator balances it there.
+            double = any(c.category != "negator" and c.category in _NEGATING and any(c.covers(k) for k in head) for c in side_cues)
+            if any(
+                c.category in _NEGATING
+                and (_governs(c, claim) or any(c.start <= k < c.end for k in linked))
+                and not (double and c.category != "negator")
+                for c in other_cues
+            ):
                 continue
             cue_span = doc.token_span(cue.start, cue.end - 1)
             claim_span = _span_of(other, claim)
@@ -455,7 +477,10 @@ def _fact_findings(src: Document, tgt: Document, bead: Bead, s2t) -> list[Findin
 def _is_name(doc: Document, k: int) -> bool:
     tok = doc.tokens[k]
     first = k == doc.sentences[tok.sentence].token_start
-    return tok.kind == "word" and tok.text[:1].isupper() and not first and len(tok.text) > 1
+    return (
+        tok.kind == "word" and tok.text[:1].isupper() and not first and len(tok.text) > 1
+        and not is_calendar_word(tok.text, doc.lang)
+    )
 
 
 def _in_multiword_name(doc: Document, k: int) -> bool:

@@ -107,7 +107,8 @@ def _spec(kind: str, *, lo: float | None = None, hi: float | None = None, above:
           choices: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
     """A settings field's metadata: ``kind`` is number, int, bool, str, strs (list of
     strings), regexes (list of regular expressions), layers (an int or a list of ints)
-    or sentences (a nested table with a ``sentences`` list)."""
+    or sentences (a nested table with a ``sentences`` list), parallel (a table of
+    language -> equally long lists of sentences)."""
     return {"kind": kind, "lo": lo, "hi": hi, "above": above, "choices": choices}
 
 
@@ -158,6 +159,16 @@ def _check(section: str, key: str, value: Any, meta: dict[str, Any]) -> Any:
         if not isinstance(value, dict):
             raise InputError(f"config: [{section}.{key}] must be a table, got {shown}")
         return {"sentences": _check(f"{section}.{key}", "sentences", value.get("sentences", []), _spec("strs"))}
+    if kind == "parallel":
+        # A nested table (``[sentence_alignment.parallel]``): language -> the same
+        # sentences in that language, in the same order.
+        if not isinstance(value, dict):
+            raise InputError(f"config: [{section}.{key}] must be a table, got {shown}")
+        out = {lang: _check(f"{section}.{key}", lang, v, _spec("strs")) for lang, v in value.items()}
+        sizes = {len(v) for v in out.values()}
+        if len(sizes) > 1:
+            raise InputError(f"config: [{section}.{key}] every language must list the same number of sentences")
+        return out
     if kind in ("strs", "regexes"):
         if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
             raise InputError(f"config: {where} must be a list of strings, got {shown}")
@@ -220,6 +231,8 @@ class SentenceAlignmentSettings(_Section):
     length_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
     band_source: str | None = field(default=None, metadata=_spec("str", choices=("halving", "anchors")))
     background: dict[str, list[str]] | None = field(default=None, metadata=_spec("sentences"))
+    parallel: dict[str, list[str]] | None = field(default=None, metadata=_spec("parallel"))
+    calibration_reference: str | None = field(default=None, metadata=_spec("str"))
 
 
 @dataclass(frozen=True)
@@ -252,6 +265,7 @@ class ClaimsSettings(_Section):
     modal_gap: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     cue_counterpart_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
     negated_head_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
+    epistemic_modal_max: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     name_variant_ratio: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
     same_name_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
     name_min_resemblance: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))

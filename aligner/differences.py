@@ -148,12 +148,22 @@ def _restated_acronym(doc: Document, k: int) -> bool:
     return before == "(" and after == ")"
 
 
+def _caseless(word: str) -> bool:
+    """Written in a script without capitals (Chinese, Arabic, Persian ...), where any
+    word may be a name."""
+    first = word[:1]
+    return first.isalpha() and first.lower() == first.upper()
+
+
 def _name_chunks(doc: Document, tokens: Sequence[int]) -> list[str]:
-    """Runs of capitalised words (and acronyms) in a token list: candidate names."""
+    """Runs of capitalised words (and acronyms) in a token list: candidate names. In
+    a script without capitals every run of words is a candidate: "Lanqiao" is checked
+    against the transliteration of each of them."""
     chunks: list[str] = []
     run: list[int] = []
     for k in [*tokens, -1]:
-        if k >= 0 and doc.tokens[k].kind == "word" and doc.tokens[k].text[:1].isupper():
+        text = doc.tokens[k].text if k >= 0 else ""
+        if k >= 0 and doc.tokens[k].kind == "word" and (text[:1].isupper() or _caseless(text)):
             run.append(k)
             continue
         if run:
@@ -174,6 +184,26 @@ def _entity_counterpart(span_text: str, other: Document, other_tokens: Sequence[
         if same:
             return f"{chunk} ({why})"
     return None
+
+
+def _inside_linked_name(doc: Document, ev: TokenEvidence, k: int) -> bool:
+    """A capitalised word next to capitalised words or numbers that have counterparts
+    is one word of a name rendered word by word ("Intermediate People's Court",
+    "No. 3 Middle School"): the name is there, the word is only harder to link."""
+    explained = ev.explained
+    sentence = doc.tokens[k].sentence
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(doc.tokens) and doc.tokens[j].sentence == sentence and doc.tokens[j].kind not in ("word", "number"):
+            if doc.tokens[j].text.lstrip("'’") not in {"", "s", "-", "."}:  # "People's", "al-"
+                break
+            j += step
+        if not (0 <= j < len(doc.tokens)) or doc.tokens[j].sentence != sentence:
+            continue
+        tok = doc.tokens[j]
+        if (tok.kind == "number" or (tok.kind == "word" and tok.text[:1].isupper())) and explained[j]:
+            return True
+    return False
 
 
 def _span_confidence(scores: np.ndarray, content: list[int]) -> float:
@@ -362,6 +392,8 @@ def added_dropped(
                     k = cand.content[0]
                     first = k == doc.sentences[doc.tokens[k].sentence].token_start
                     if not _is_name_or_number(doc.tokens[k], first) or conf < params.single_word_confidence:
+                        continue
+                    if _inside_linked_name(doc, ev, k):
                         continue
                 elif conf < params.min_span_confidence:
                     continue

@@ -368,6 +368,18 @@ def date_names(lang: str) -> DateNames:
     )
 
 
+def is_calendar_word(word: str, lang: str) -> bool:
+    """A month or weekday name of ``lang`` (CLDR wide forms), or a compound that starts
+    with a weekday ("Sonntagabend", "Sunday's"): capitalised, but the date check, not
+    the name check, compares it."""
+    names = date_names(lang)
+    low = _low(word).strip().rstrip(".")
+    low = low.split("'", 1)[0]  # "Mart'ta", "Sunday's"
+    if low in names.months or low in names.weekdays or fold_accents(low) in names.months:
+        return True
+    return any(len(day) >= 5 and low.startswith(day) for day in names.weekdays)
+
+
 # --------------------------------------------------------------------- token forms
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,8 @@ from .sentence_alignment import (
     align_sentences,
     background_sentences,
     background_vectors,
+    cost_map,
+    translation_cost,
 )
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
 from .word_alignment import PieceVectors, align_words, mean_vector
@@ -62,6 +64,40 @@ class Models:
     translators: dict[str, Any] = field(default_factory=dict)
     warned: set[str] = field(default_factory=set)
     background: np.ndarray | None = field(default=None, repr=False)
+    parallel: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
+
+    def _parallel_vectors(self, lang: str) -> np.ndarray | None:
+        """The encoder's vectors of ``lang``'s parallel calibration sentences (None
+        when the configuration has none for it), embedded on first use."""
+        if lang not in self.parallel:
+            sentences = self.config.get("sentence_alignment", {}).get("parallel", {}).get(lang)
+            self.parallel[lang] = background_vectors(self.encoder, sentences, lang) if sentences else None
+        return self.parallel[lang]
+
+    def pair_cost_map(self, src_lang: str, tgt_lang: str) -> tuple[float, float]:
+        """The ``(scale, shift)`` that puts sentence-alignment costs between these two
+        languages on the scale of ``calibration_reference`` (identity for one language,
+        for a language without parallel sentences, or with no reference configured)."""
+        key = (src_lang, tgt_lang)
+        if key not in self.pair_maps:
+            self.pair_maps[key] = self._compute_pair_map(src_lang, tgt_lang)
+        return self.pair_maps[key]
+
+    def _compute_pair_map(self, src_lang: str, tgt_lang: str) -> tuple[float, float]:
+        section = self.config.get("sentence_alignment", {})
+        reference = str(section.get("calibration_reference") or "")
+        ref = tuple(reference.split("-", 1))
+        if src_lang == tgt_lang or len(ref) != 2 or (src_lang, tgt_lang) == ref:
+            return 1.0, 0.0
+        vectors = [self._parallel_vectors(lang) for lang in (src_lang, tgt_lang, *ref)]
+        if any(v is None or not len(v) for v in vectors):
+            return 1.0, 0.0
+        params = AlignParams.from_config(section)
+        background = self.sentence_background()
+        pair = translation_cost(vectors[0], vectors[1], params, background)
+        reference_cost = translation_cost(vectors[2], vectors[3], params, background)
+        return cost_map(pair, reference_cost)
 
     def sentence_background(self) -> np.ndarray:
         """The encoder's vectors of the generic background sentences of the config
@@ -216,13 +252,16 @@ def sentence_beads(
     tgt_emb: Sequence[EmbeddedSentence],
     config: dict[str, Any],
     background: np.ndarray | None = None,
+    pair_map: tuple[float, float] = (1.0, 0.0),
 ) -> list[Bead]:
     """Sentence alignment of two embedded documents with the configured parameters
-    (``background``: :meth:`Models.sentence_background`)."""
+    (``background``: :meth:`Models.sentence_background`; ``pair_map``:
+    :meth:`Models.pair_cost_map` of the two documents' languages)."""
+    params = AlignParams.from_config(config.get("sentence_alignment", {}))
     return align_sentences(
         np.stack([e.vector for e in src_emb]),
         np.stack([e.vector for e in tgt_emb]),
-        AlignParams.from_config(config.get("sentence_alignment", {})),
+        replace(params, cost_scale=pair_map[0], cost_shift=pair_map[1]),
         np.array([s.boilerplate for s in src.sentences]),
         np.array([s.boilerplate for s in tgt.sentences]),
         background,
@@ -240,10 +279,11 @@ def align_documents(
     token_type: str,
     timer: _Timer,
     background: np.ndarray | None = None,
+    pair_map: tuple[float, float] = (1.0, 0.0),
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
     """Sentence beads, then word links inside each bead."""
     with timer.stage("align_sentences"):
-        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background)
+        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background, pair_map)
     with timer.stage("align_words"):
         # Centring (subtracting each language side's mean vector before matching)
         # removes the language component that all of one side's vectors share.
@@ -398,7 +438,8 @@ def compare_embedded(
         mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
     background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
-        src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background
+        src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background,
+        models.pair_cost_map(src.lang, tgt.lang),
     )
 
     if translator is not None:

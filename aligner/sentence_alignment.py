@@ -28,7 +28,7 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ from .sentence_matching import band_from_anchors, mutual_best
 from .structures import Bead
 
 _FULL_DP_CELLS = 160_000
+_DERIVED = frozenset({"cost_scale", "cost_shift"})  # set per document pair, not configured
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +64,46 @@ class AlignParams:
     # fine recursion) or "anchors" (Bertalign's mutual best 1-1 matches, the windows
     # between consecutive anchors searched in full).
     band_source: str = "halving"
+    # The linear map of normalised costs for this document pair's languages
+    # (:func:`cost_map`): identity unless the pipeline calibrated the pair.
+    cost_scale: float = 1.0
+    cost_shift: float = 0.0
 
     @classmethod
     def from_config(cls, section: dict) -> AlignParams:
         fields = cls.__dataclass_fields__
-        return cls(**{k: type(getattr(cls(), k))(v) for k, v in section.items() if k in fields})
+        return cls(**{k: type(getattr(cls(), k))(v) for k, v in section.items() if k in fields and k not in _DERIVED})
+
+
+def cost_map(pair_cost: float, reference_cost: float) -> tuple[float, float]:
+    """``(scale, shift)`` of the linear map that takes a language pair's typical
+    translation cost to the reference pair's and leaves 1.0 ("as different as
+    unrelated sentences") in place. Costs of every threshold (gap, split, moved) were
+    tuned on the reference pair; mapping the costs, not the thresholds, keeps every
+    threshold meaningful at once."""
+    if not (0.0 <= pair_cost < 1.0 and 0.0 <= reference_cost < 1.0):
+        return 1.0, 0.0
+    scale = (1.0 - reference_cost) / (1.0 - pair_cost)
+    return scale, reference_cost - pair_cost * scale
+
+
+def _mapped(cost: np.ndarray, params: AlignParams) -> np.ndarray:
+    if params.cost_scale == 1.0 and params.cost_shift == 0.0:
+        return cost
+    return np.maximum(cost * params.cost_scale + params.cost_shift, 0.0)
+
+
+def translation_cost(
+    src_vectors: np.ndarray, tgt_vectors: np.ndarray, params: AlignParams, background: np.ndarray | None
+) -> float:
+    """Median normalised cost of known translation pairs (row k of each side is the
+    same sentence): how alike the encoder finds translations between two languages."""
+    n = min(len(src_vectors), len(tgt_vectors))
+    if n == 0:
+        return float("nan")
+    plain = replace(params, cost_scale=1.0, cost_shift=0.0)
+    pairs = np.stack([np.arange(n), np.arange(n)], axis=1)
+    return float(np.median(one_to_one_costs(src_vectors[:n], tgt_vectors[:n], pairs, plain, background)))
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:
@@ -136,12 +172,13 @@ def background_sentences(config: dict[str, Any]) -> list[str]:
     return [str(t) for t in section.get("sentences", []) if str(t).strip()]
 
 
-def background_vectors(encoder: Any, sentences: Sequence[str]) -> np.ndarray:
+def background_vectors(encoder: Any, sentences: Sequence[str], lang: str = "xx") -> np.ndarray:
     """The encoder's sentence vectors of the background sentences, tokenised as
-    documents are (embed once per model load and pass to :func:`align_sentences`)."""
+    documents of ``lang`` are (embed once per model load and pass to
+    :func:`align_sentences`)."""
     words: list[list[str]] = []
     for text in sentences:
-        _, tokens = segment(text, "xx")
+        _, tokens = segment(text, lang)
         if tokens:
             words.append([t.text for t in tokens])
     if not words:
@@ -234,7 +271,7 @@ def _dp(
                     vj = pj[valid]
                     c = blocks_t[b][vj] @ u
                     denom = 0.5 * (norm_s[(a, b)][pi] + norm_t[(a, b)][vj])
-                    base = (1.0 - c) / denom
+                    base = _mapped((1.0 - c) / denom, params)
                     factor = (a + b) / 2.0 * (1.0 + params.merge_penalty * (a + b - 2))
                     # A small additive term too: with identical sentences every cost
                     # is 0 and only this keeps 1-1 beads ahead of merged ones.
@@ -354,6 +391,7 @@ def _find_moved(
     ns = _norm_terms(s, tgt, params, params.max_bead, _prior(s, background, 1))
     nt = _norm_terms(t, src, params, params.max_bead, _prior(t, background, 1))
     best_t, best_t_cost, best_s, _ = mutual_best(s, t, ns, nt)
+    best_t_cost = _mapped(best_t_cost, params)
     pairs: list[tuple[int, int, float]] = []
     for a, b in enumerate(best_t):
         if best_s[b] == a and best_t_cost[a] <= params.moved_max_cost:
@@ -378,7 +416,7 @@ def one_to_one_costs(
     ns = _norm_terms(src, tgt, params, params.max_bead, _prior(src, bg, 1))
     nt = _norm_terms(tgt, src, params, params.max_bead, _prior(tgt, bg, 1))
     i, j = np.asarray(pairs, dtype=np.int64).reshape(-1, 2).T
-    return (1.0 - np.einsum("kd,kd->k", src[i], tgt[j])) / (0.5 * (ns[i] + nt[j]))
+    return _mapped((1.0 - np.einsum("kd,kd->k", src[i], tgt[j])) / (0.5 * (ns[i] + nt[j])), params)
 
 
 def align_sentences(

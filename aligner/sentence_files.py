@@ -97,7 +97,9 @@ def align_sentence_files(
     src_emb = _sentence_vectors(models.encoder, src, step, "source")
     tgt_emb = _sentence_vectors(models.encoder, tgt, step, "rendition")
     with step("aligning sentences"):
-        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, models.sentence_background())
+        background = models.sentence_background()
+        pair_map = models.pair_cost_map(src.lang, tgt.lang)
+        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, background, pair_map)
 
 
 def _ids(ids: tuple[int, ...]) -> str:

@@ -169,6 +169,7 @@ class CueLexicon:
         default_factory=lambda: MappingProxyType({})
     )
     prefixes: tuple[Ending, ...] = ()  # "نمی‌کند": a cue recognised by how a word starts
+    max_gap: int = 4  # ``[meta] max_gap``: the widest "..." in an excluded phrase
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -371,6 +372,7 @@ def _build(lang: str, data: Mapping[str, Any], source: str) -> CueLexicon:
         antonyms=antonyms,
         index=MappingProxyType({k: tuple(v) for k, v in index.items()}),
         prefixes=tuple(prefixes),
+        max_gap=default_gap,
     )
 
 
@@ -586,7 +588,7 @@ def _drop_excluded(cands: list[_Candidate], lex: CueLexicon, norm: Sequence[str]
         )
         for i in starts:
             for pattern in patterns:
-                parts = _match(pattern, norm, i, 0)
+                parts = _match(pattern, norm, i, lex.max_gap)
                 if parts is not None:
                     spans.setdefault(category, []).append((parts[0][0], parts[-1][1]))
     return [

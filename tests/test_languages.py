@@ -276,6 +276,8 @@ def test_language_without_a_pack_still_compares(models) -> None:
         ("tr", "Bakan parayı kabul etmemiş.", "negator", "etmemiş"),
         ("tr", "Bakan parayı almış.", "conditional", "almış"),
         ("fa", "وزیر این پول را نمی‌پذیرد.", "negator", "نمی\u200cپذیرد"),
+        ("tr", "Sorunun çözülmemesi halinde grev yapılacak.", "negator", "çözülmemesi"),
+        ("zh", "据统计，今年降雨偏多。", "attribution", "据统计"),
     ],
 )
 def test_reporting_forms_and_negators_per_language(lang: str, sentence: str, category: str, cue: str) -> None:
@@ -380,3 +382,11 @@ def test_weak_modal_balances_a_hedge_listed_only_in_the_other_language(models) -
 def test_month_and_weekday_names_are_not_compared_as_names(models, lang: str, source: str, rendition: str) -> None:
     found = _described(_compare(models, Pair(lang, "en", source, rendition)).findings)
     assert not [f for f in found if f[0] == "changed"], found
+
+
+def test_an_order_passed_on_is_no_attribution() -> None:
+    """"told localities to prepare" reports no source; "told reporters" does."""
+    _, tokens = segment("The office told localities to prepare. He told reporters the plan works.", "en")
+    words = [t.text for t in tokens]
+    assert [words[c.start] for c in find_cues(words, "en", ["attribution"])] == ["told"]
+    assert [c.start for c in find_cues(words, "en", ["attribution"])] == [words.index("reporters") - 1]

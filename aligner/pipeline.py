@@ -30,10 +30,10 @@ from .differences import (
     number_findings,
     relation,
 )
-from .embedding import EmbeddedSentence, Encoder
+from .encoder.embedding import EmbeddedSentence, Encoder
 from .errors import InputError, ModelUnavailable
+from .io.reading import ReadText, read_text
 from .language import check_language, detect_language
-from .reading import ReadText, read_text
 from .segmentation import mark_boilerplate, segment
 from .sentence_alignment import (
     AlignParams,

@@ -250,7 +250,7 @@ def report_variants() -> list[Variant]:
 # -- running ----------------------------------------------------------------------------------------
 class Runner:
     def __init__(self, encoder_spec: str | None, pairs, gold):
-        from aligner.embedding import Encoder
+        from aligner.encoder.embedding import Encoder
 
         self.enc = Encoder.load(encoder_spec)
         self.pairs = pairs
@@ -452,7 +452,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from aligner.pretokenized import parse_pairs
+    from aligner.io.pretokenized import parse_pairs
 
     lines_path = args.data / f"{args.prefix_name}.src-tgt"
     pairs = list(parse_pairs(lines_path.read_text(encoding="utf-8").splitlines()))

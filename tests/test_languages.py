@@ -187,8 +187,8 @@ _PACKS = sorted(FAITHFUL)
 
 
 def _compare(models, pair: Pair):
+    from aligner.io.reading import ReadText
     from aligner.pipeline import CompareOptions, compare_texts
-    from aligner.reading import ReadText
 
     return compare_texts(
         ReadText(pair.source, "source", "utf-8", ""),

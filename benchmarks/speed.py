@@ -18,7 +18,8 @@
       matching_methods="mai", layer=8).get_word_aligns(src, tgt)`` pair by pair (its
       default: every pair is one model call and all three matchings are computed);
       also with ``matching_methods="a"`` (argmax only), which isolates the model cost;
-   b. aligner: ``aligner.io.pretokenized.align_pairs(encoder, pairs, "argmax", "bpe")``
+   b. aligner: ``aligner.io.pretokenized.align_pairs(encoder, pairs, "argmax", "bpe",
+      center=False, layer=8)``
       (what ``aligner words`` runs): batched forward passes that stop at the word
       layer (no sentence vector is needed), then matching.
 
@@ -228,8 +229,7 @@ def load_word_aligners() -> WordAligners:
     from aligner.encoder.offline_e5 import ensure_offline_e5
 
     model_dir = str(ensure_offline_e5())
-    enc = Encoder.load(None, layer=8)
-    enc.prefix = ""
+    enc = Encoder.load(None, layer=8, prefix="")
     return WordAligners(
         model_dir,
         enc,
@@ -256,14 +256,14 @@ def bench_words(args, path: Path, aligners: WordAligners) -> dict[str, Any]:
         return [set(sa.get_word_aligns(s, t)["inter"]) for s, t in raw]
 
     def run_ours() -> list[set[tuple[int, int]]]:
-        return [set(links) for links in align_pairs(enc, pairs, "argmax", "bpe")]
+        return [set(links) for links in align_pairs(enc, pairs, "argmax", "bpe", center=False, layer=8)]
 
     # warm-up: first calls allocate, tokenizers build caches
     warm = raw[:8]
     for s, t in warm:
         sa_mai.get_word_aligns(s, t)
         sa_a.get_word_aligns(s, t)
-    list(align_pairs(enc, pairs[:8], "argmax", "bpe"))
+    list(align_pairs(enc, pairs[:8], "argmax", "bpe", center=False, layer=8))
 
     times: dict[str, list[float]] = {"simalign (mai)": [], "simalign (a)": [], "aligner": []}
     cpu: dict[str, list[float]] = {k: [] for k in times}

@@ -3,6 +3,8 @@ BERT-family layout it accepts, and the encoder must fall back for the rest."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -127,9 +129,7 @@ def test_encoder_packed_and_padded_paths_agree(models):
         "",
     ]
     sentences = [t.split() for t in texts]
-    padded = Encoder(
-        hf_model, encoder.tokenizer, encoder.name, encoder.source, encoder.layer, prefix=encoder.prefix, packed=False
-    )
+    padded = replace(encoder, model=hf_model, packed=False)
     for pooled in (True, False):
         a = encoder.embed(sentences, pooled=pooled)
         b = padded.embed(sentences, pooled=pooled)

@@ -1363,9 +1363,8 @@ def test_words_layer_is_its_own_and_leaves_the_shared_encoder_alone(cli_inproc, 
     assert rc == 0, err
     assert models.encoder.layer == before
     pairs = list(parse_pairs(text.splitlines()))
-    token_type = str(models.config["word_alignment"].get("token_type", "word"))
-    center = bool(models.config["word_alignment"].get("center", False))
-    expected = [pharaoh(links) for links in align_pairs(models.encoder, pairs, "argmax", token_type, center=center, layer=2)]
+    # The library takes token type and centring from the configuration, as the command does.
+    expected = [pharaoh(links) for links in align_pairs(models.encoder, pairs, "argmax", layer=2)]
     assert out.splitlines() == expected
     rc, out, err = cli_inproc("words", str(f))
     assert rc == 0, err

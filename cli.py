@@ -23,7 +23,7 @@ AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")
 
 class _State:
     debug = False
-    signals = None  # aligner.output.Signals, installed by run()
+    signals = None  # aligner.io.output.Signals, installed by run()
 
     @classmethod
     def interrupted(cls) -> bool:
@@ -58,7 +58,7 @@ def _settings(config_file: str | None):
 
 
 def _check_models(device: str, encoder: str | None = None, mt_model: str | None = None) -> None:
-    from aligner.hub import check_device, check_model_path
+    from aligner.io.hub import check_device, check_model_path
 
     check_model_path(encoder, "--encoder")
     check_model_path(mt_model, "--mt-model")
@@ -66,7 +66,7 @@ def _check_models(device: str, encoder: str | None = None, mt_model: str | None 
 
 
 def _load_models(config, encoder, mt_model, mt_backend, device, progress):
-    from aligner.hub import go_offline_if_unreachable
+    from aligner.io.hub import go_offline_if_unreachable
     from aligner.pipeline import load_models
 
     go_offline_if_unreachable()
@@ -79,7 +79,7 @@ def _load_models(config, encoder, mt_model, mt_backend, device, progress):
     except ModelUnavailable as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)
-        from aligner.cache import cache_dir
+        from aligner.io.cache import cache_dir
 
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         raise InputError(
@@ -91,7 +91,7 @@ def _load_models(config, encoder, mt_model, mt_backend, device, progress):
 def _read_checked(path: str, settings, max_chars: int | None, default: int | None = None):
     """Read one input and refuse it up front when it is far too large (``default``:
     the command's own limit instead of ``[limits] max_chars``)."""
-    from aligner.reading import check_size, read_text
+    from aligner.io.reading import check_size, read_text
 
     read = read_text(path)
     if max_chars is None:
@@ -112,8 +112,8 @@ def _heartbeat(settings):
 
 def _write_output(text: str, output: str | None, inputs: list[str | None], force: bool) -> None:
     """Print, or write atomically to ``output`` (never over an input, never over an
-    existing file without ``--force``); see :mod:`aligner.output`."""
-    from aligner.output import write_output
+    existing file without ``--force``); see :mod:`aligner.io.output`."""
+    from aligner.io.output import write_output
 
     if _State.interrupted():  # Ctrl-C was swallowed somewhere below: still stop here
         raise KeyboardInterrupt
@@ -168,8 +168,8 @@ def _common_model_options(f):
 @click.pass_obj
 def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, min_confidence, max_chars, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
+    from aligner.io.output import check_output
     from aligner.language import check_language
-    from aligner.output import check_output
     from aligner.pipeline import CompareOptions, compare_texts
     from aligner.progress import stage_timer
     from aligner.reports import render
@@ -227,8 +227,8 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
     """Audit a bilingual FILE (XLIFF 1.2/2.x, TMX, PO, CSV/TSV) segment by segment."""
     from aligner.bilingual import read_bilingual
     from aligner.bilingual.audit import AuditOptions, audit_file, fails, parse_fail_on
+    from aligner.io.output import check_output
     from aligner.language import check_language
-    from aligner.output import check_output
     from aligner.reports import render_audit
 
     types = parse_fail_on(fail_on)
@@ -263,8 +263,8 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
 @click.pass_obj
 def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, max_chars, config_file, encoder):
     """Sentence alignment only: beads such as [0]:[0,1], one per line."""
-    from aligner.output import check_output
-    from aligner.sentence_files import align_sentence_files, render_beads
+    from aligner.io.output import check_output
+    from aligner.io.sentence_files import align_sentence_files, render_beads
 
     if source == "-" and rendition == "-":
         raise InputError("only one of SOURCE and RENDITION can be standard input")
@@ -301,8 +301,8 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
     """Word-align FILE of 'source ||| target' lines (pre-tokenised); Pharaoh output."""
     import json
 
-    from aligner.output import check_output
-    from aligner.pretokenized import align_pairs, parse_pairs, pharaoh
+    from aligner.io.output import check_output
+    from aligner.io.pretokenized import align_pairs, parse_pairs, pharaoh
 
     inputs = [file, config_file]
     settings = _settings(config_file)
@@ -314,14 +314,12 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-        wa_cfg = models.config.get("word_alignment", {})
-        token_type = token_type or str(wa_cfg.get("token_type", "word"))
-        center = bool(wa_cfg.get("center", False)) if center is None else center
-        if layer is None and "pretokenized_layer" in wa_cfg:
-            layer = wa_cfg["pretokenized_layer"]
         out: list[str] = []
         with beat.step(f"aligning {len(pairs):,} sentence pairs"):
-            aligned = align_pairs(models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer)
+            aligned = align_pairs(
+                models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer,
+                settings=settings.word_alignment,
+            )  # fmt: skip
             for p, links in zip(pairs, aligned, strict=True):
                 if fmt == "pharaoh":
                     out.append(pharaoh(links))
@@ -370,9 +368,9 @@ def regress(obj, directory, no_translate, mt_model, config_file, encoder):
 @click.pass_obj
 def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output, force, config_file):
     """Print the English machine translation of FILE, one sentence per line."""
-    from aligner.hub import go_offline_if_unreachable
+    from aligner.io.hub import go_offline_if_unreachable
+    from aligner.io.output import check_output
     from aligner.language import check_language
-    from aligner.output import check_output
     from aligner.translate_file import translate_file
 
     inputs = [file, config_file]
@@ -395,9 +393,9 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
 @click.option("--verify", is_flag=True, help="Re-hash every file of the offline encoder build (sha256, ~0.5 s), not only changed ones.")
 def models(languages, mt_model, config_file, verify) -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
-    from aligner.hub import check_model_path, go_offline_if_unreachable
+    from aligner.encoder.model_status import describe_models
+    from aligner.io.hub import check_model_path, go_offline_if_unreachable
     from aligner.language import check_language
-    from aligner.model_status import describe_models
 
     settings = _settings(config_file)
     languages = tuple(check_language(lang) for lang in languages)
@@ -420,9 +418,9 @@ def models(languages, mt_model, config_file, verify) -> None:
 @click.pass_obj
 def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_lang, no_translate, mt_model, config_file, encoder):
     """One SOURCE's claims against each RENDITION: a claim x rendition matrix."""
+    from aligner.io.output import check_output
+    from aligner.io.reading import read_text
     from aligner.language import check_language
-    from aligner.output import check_output
-    from aligner.reading import read_text
     from aligner.reports import render
     from aligner.reports.trace_json import trace_to_dict, trace_to_json
     from aligner.trace.matrix import trace_texts
@@ -545,7 +543,7 @@ def run() -> None:
     and no output when interrupted or terminated."""
     import warnings
 
-    from aligner.output import Signals
+    from aligner.io.output import Signals
 
     _State.signals = Signals()
     _State.signals.install()

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import InputError, terminal_safe
 
@@ -29,7 +29,10 @@ log = logging.getLogger("aligner")
 
 
 def configs_root() -> Path:
-    """The ``configs`` directory: the installed package, or the source checkout."""
+    """The ``configs`` directory: the installed ``aligner_configs`` package (what a wheel
+    ships), or the source checkout. The one place that knows where the data lives:
+    every reader of ``configs/`` (cue lexicons, language packs, translation models)
+    starts here."""
     try:
         import aligner_configs
 
@@ -95,6 +98,25 @@ def load_settings(user_file: str | Path | None = None) -> Settings:
     for warning in unknown_keys(user):
         log.warning("config file %s: %s", terminal_safe(str(user_file)), warning)
     return Settings.from_dict(config)
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    """The settings of ``configs/`` alone, read once. A library function called without
+    a value (``Encoder.load`` without a layer, ``align_words`` without a method) takes
+    it from here, so every default is written once, in the TOML. Shared by all callers:
+    read it, never change it (``raw`` included)."""
+    return load_settings(None)
+
+
+def section_settings(config: dict[str, Any] | None, cls: type[_S]) -> _S:
+    """The typed settings of one section (``cls``, e.g. :class:`EncoderSettings`) of a
+    merged configuration as :func:`load_config` returns it; keys the dictionary lacks
+    (a hand-made partial one) come from :func:`default_settings`."""
+    given = (config or {}).get(cls.section, {})
+    if not isinstance(given, dict):
+        return cls.from_table(given)  # raises, naming the section
+    return cls.from_table({**default_settings().raw.get(cls.section, {}), **given})
 
 
 # --------------------------------------------------------------------------- typed settings
@@ -204,6 +226,9 @@ class _Section:
     @classmethod
     def known_keys(cls) -> set[str] | None:
         return {f.name for f in fields(cls)}  # type: ignore[arg-type]
+
+
+_S = TypeVar("_S", bound=_Section)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .config import configs_root
+from .language import base_language as _base_lang
 from .opposites import are_opposed, concepts_of
 
 __all__ = [
@@ -81,21 +83,9 @@ def _norm(tok: str) -> str:
     return unicodedata.normalize("NFC", tok).translate(_APOSTROPHES).lower()
 
 
-def _base_lang(lang: str) -> str:
-    return lang.lower().replace("_", "-").split("-")[0] if lang else ""
-
-
 def cues_dir() -> Path:
     """``configs/cues``: from the installed ``aligner_configs`` package, else the checkout."""
-    try:
-        import aligner_configs
-
-        installed = Path(aligner_configs.__file__).parent / "cues"
-        if installed.is_dir():
-            return installed
-    except ImportError:
-        pass
-    return Path(__file__).resolve().parent.parent / "configs" / "cues"
+    return configs_root() / "cues"
 
 
 # ---------------------------------------------------------------------- data model

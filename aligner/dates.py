@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .locale_data import base_lang as _base_lang
+from .language import base_language as _base_lang
 from .locale_data import date_names, number_words
 from .locale_data import join_tokens as _join
 from .locale_data import norm_token as _norm

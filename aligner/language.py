@@ -35,9 +35,16 @@ def detect_language(text: str) -> tuple[str, float]:
     return str(code), float(prob)
 
 
+def base_language(code: str) -> str:
+    """``fr-CA``, ``pt_BR``, ``FR`` -> ``fr``; "" for an empty code. Resources, cue
+    lexicons and MT models are per base language, so every stage looks codes up in
+    this one form."""
+    return code.strip().lower().replace("_", "-").split("-")[0] if code else ""
+
+
 def check_language(code: str) -> str:
     """Normalise a user-given language code; unknown codes are an input error."""
-    norm = code.strip().lower().replace("_", "-").split("-")[0]
+    norm = base_language(code)
     if not norm or norm not in supported_languages():
         raise InputError(f"unknown language code {code!r} (use an ISO 639-1 code such as en, fr, de)")
     return norm

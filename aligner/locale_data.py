@@ -25,12 +25,12 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import known_languages, language_resources
+from .language import base_language as _base
 
 __all__ = [
     "DateNames",
     "NumberWords",
     "QuantityWords",
-    "base_lang",
     "comma_decimal",
     "date_names",
     "digit_table",
@@ -42,10 +42,6 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-def _base(lang: str) -> str:
-    return lang.lower().replace("_", "-").split("-")[0] if lang else ""
 
 
 def _low(word: str) -> str:
@@ -383,11 +379,6 @@ def is_calendar_word(word: str, lang: str) -> bool:
 # --------------------------------------------------------------------- token forms
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})
-
-
-def base_lang(lang: str) -> str:
-    """"fr-FR", "FR", "fr_CA" -> "fr"."""
-    return _base(lang)
 
 
 def norm_token(tok: str) -> str:

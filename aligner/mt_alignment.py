@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .differences import EXPLAINED, TokenEvidence
-from .embedding import EmbeddedSentence, Encoder
+from .encoder.embedding import EmbeddedSentence, Encoder
 from .segmentation import tokenize
 from .structures import Bead, Document, Token
 from .word_alignment import PieceVectors, align_words

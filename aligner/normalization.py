@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .dates import DateMention, dates_agree, extract_dates
-from .locale_data import base_lang as _base_lang
+from .language import base_language as _base_lang
 from .locale_data import join_tokens as _join
 from .locale_data import norm_token as _norm
 from .locale_data import number_words, quantity_words

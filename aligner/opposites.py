@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .config import configs_root
+from .language import base_language as _base
 
 __all__ = ["are_opposed", "concepts_of"]
 
@@ -30,10 +31,6 @@ def _norm(word: str) -> str:
     return unicodedata.normalize("NFC", word).translate(_APOSTROPHES).lower().strip()
 
 
-def _base(lang: str) -> str:
-    return lang.lower().replace("_", "-").split("-")[0] if lang else ""
-
-
 @dataclass(frozen=True)
 class _Concepts:
     words: Mapping[str, Mapping[str, frozenset[str]]]  # lang -> word -> concepts
@@ -42,16 +39,6 @@ class _Concepts:
 
 
 def _cues_dir():
-    try:
-        from pathlib import Path
-
-        import aligner_configs
-
-        installed = Path(aligner_configs.__file__).parent / "cues"
-        if installed.is_dir():
-            return installed
-    except ImportError:
-        pass
     return configs_root() / "cues"
 
 

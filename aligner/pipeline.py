@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .config import load_config
+from .config import EncoderSettings, WordAlignmentSettings, load_config, section_settings
 from .differences import (
     FindingParams,
     TokenEvidence,
@@ -30,10 +30,10 @@ from .differences import (
     number_findings,
     relation,
 )
-from .embedding import EmbeddedSentence, Encoder
+from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
+from .io.reading import ReadText, read_text
 from .language import check_language, detect_language
-from .reading import ReadText, read_text
 from .segmentation import mark_boilerplate, segment
 from .sentence_alignment import (
     AlignParams,
@@ -142,17 +142,11 @@ def load_models(
     device: str = "cpu",
     progress: bool = False,
 ) -> Models:
+    """The encoder as ``config``'s ``[encoder]`` section describes it (``encoder``: another
+    model id or directory), and the translation settings for :meth:`Models.translator`."""
     config = config or load_config()
-    enc_cfg = config.get("encoder", {})
-    enc = Encoder.load(
-        encoder or enc_cfg.get("model"),
-        layer=enc_cfg.get("layer", 8),
-        device=device,
-        max_pieces=int(enc_cfg.get("max_pieces", 510)),
-        batch_tokens=int(enc_cfg.get("batch_tokens", 4096)),
-        progress=progress,
-    )
-    enc.prefix = str(enc_cfg.get("prefix", ""))
+    settings = section_settings(config, EncoderSettings)
+    enc = Encoder.load(encoder, device=device, progress=progress, settings=settings)
     return Models(config, enc, mt_model, mt_backend, device, progress)
 
 
@@ -287,7 +281,7 @@ def align_documents(
     with timer.stage("align_words"):
         # Centring (subtracting each language side's mean vector before matching)
         # removes the language component that all of one side's vectors share.
-        center = bool(config.get("word_alignment", {}).get("center", False))
+        center = section_settings(config, WordAlignmentSettings).center
         src_shift = mean_vector(e.pieces for e in src_emb) if center else None
         tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
         links: list[Link] = []
@@ -401,7 +395,6 @@ def compare_documents(
             notes.extend(getattr(translator, "notes", []))
 
     with timer.stage("embed"):
-        models.encoder.notes.clear()
         if source_embeddings is not None and len(source_embeddings) == len(src.sentences):
             src_emb = list(source_embeddings)
         else:
@@ -410,7 +403,7 @@ def compare_documents(
             tgt_emb = list(rendition_embeddings)
         else:
             tgt_emb = embed_document(tgt, models, "embedding rendition")
-        notes.extend(models.encoder.notes)
+        notes.extend(embedding_notes(src_emb) + embedding_notes(tgt_emb))
     return compare_embedded(src, tgt, src_emb, tgt_emb, models, options, timer, translator, notes)
 
 
@@ -429,9 +422,9 @@ def compare_embedded(
     :func:`compare_documents` so that callers with many small pairs (``aligner audit``)
     can embed all their sentences in one batched call and then compare pair by pair."""
     config = models.config
-    wa_cfg = config.get("word_alignment", {})
-    method = options.method or str(wa_cfg.get("method", "argmax"))
-    token_type = str(wa_cfg.get("token_type", "bpe"))
+    wa_settings = section_settings(config, WordAlignmentSettings)
+    method = options.method or wa_settings.method
+    token_type = wa_settings.token_type
     notes = notes if notes is not None else []
     mt_desc: dict[str, Any] = {"used": False}
     if translator is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import InputError, ModelUnavailable
+from .io.reading import read_text
 from .pipeline import prepare_document
-from .reading import read_text
 
 
 def translate_file(

@@ -43,8 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import atomic_write, cache_dir, locked, sha256_bytes, sha256_file
+from .config import configs_root
 from .errors import InputError, ModelUnavailable
+from .io.cache import atomic_write, cache_dir, locked, sha256_bytes, sha256_file
+from .language import base_language
 
 if TYPE_CHECKING:
     import numpy as np
@@ -110,13 +112,7 @@ _BUILTIN_DEFAULTS: dict[str, Any] = {
 def _default_config_path() -> Path | None:
     """The installed ``aligner_configs`` package first (what a wheel ships), then the
     source checkout."""
-    with contextlib.suppress(ImportError):
-        import aligner_configs
-
-        path = Path(aligner_configs.__file__).parent / "translation.toml"
-        if path.is_file():
-            return path
-    path = Path(__file__).resolve().parent.parent / "configs" / "translation.toml"
+    path = configs_root() / "translation.toml"
     return path if path.is_file() else None
 
 
@@ -182,7 +178,7 @@ def translation_settings(config: dict[str, Any] | None = None) -> dict[str, Any]
 
 def normalize_language(lang: str) -> str:
     """``fr-CA``, ``pt_BR``, ``FR`` -> ``fr``: opus-mt models are per base language."""
-    return re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
+    return base_language(lang)
 
 
 def _looks_like_path(model: str) -> bool:
@@ -1372,7 +1368,7 @@ def load_translator(
     """A :class:`Translator` for ``model`` (hub id or local directory, usually from
     :func:`resolve_mt_model`).
 
-    ``cache`` replaces :func:`aligner.cache.cache_dir` as the root for the translation
+    ``cache`` replaces :func:`aligner.io.cache.cache_dir` as the root for the translation
     cache and CTranslate2 conversions; ``use_cache=False`` skips the translation cache.
     ``threads`` pins CPU threads (torch's global setting, CTranslate2's intra_threads).
     Raises :class:`ModelUnavailable` when the model cannot be found or loaded (offline

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import default_settings
+
 METHODS = ("argmax", "itermax", "mwmf")
 # Also accepted by :func:`match` (T, TH numbers): see the module docstring.
 EXTRA_METHODS = ("softmax:T:TH", "growdiag", "growdiagfinal", "argmax+itermax:TH")
@@ -261,8 +263,8 @@ def _best_per_word(words: np.ndarray, best: np.ndarray) -> dict[int, float]:
 def align_words(
     src: PieceVectors,
     tgt: PieceVectors,
-    method: str = "itermax",
-    token_type: str = "bpe",
+    method: str | None = None,
+    token_type: str | None = None,
     distortion: float = 0.0,
     *,
     src_shift: np.ndarray | None = None,
@@ -272,7 +274,8 @@ def align_words(
 
     With ``token_type="bpe"`` (SimAlign's default) subwords are matched and a word
     pair is linked when any of their pieces are; with ``"word"`` each word is first
-    averaged over its pieces.
+    averaged over its pieces. ``method`` and ``token_type`` left as None are the
+    ``[word_alignment]`` defaults of ``configs/``.
 
     ``src_shift``/``tgt_shift`` (vectors, e.g. :func:`mean_vector` of each language
     side of the batch) are subtracted from the piece vectors before *matching*
@@ -280,6 +283,10 @@ def align_words(
     are always the plain cosines of the unshifted vectors, so thresholds calibrated
     on them keep their meaning.
     """
+    if method is None or token_type is None:
+        defaults = default_settings().word_alignment
+        method = defaults.method if method is None else method
+        token_type = defaults.token_type if token_type is None else token_type
     if len(src.word) == 0 or len(tgt.word) == 0:
         return WordAlignment([], {int(w): 0.0 for w in np.unique(src.word)}, {int(w): 0.0 for w in np.unique(tgt.word)})
     if token_type == "word":

@@ -211,8 +211,8 @@ def gold_items(case: dict) -> list[Item]:
 
 def run_cases(cases: Sequence[dict], models, translate: bool = False, progress: bool = True) -> list[CaseResult]:
     """Compare every case with the library; models are loaded once by the caller."""
+    from aligner.io.reading import ReadText
     from aligner.pipeline import CompareOptions, compare_texts
-    from aligner.reading import ReadText
 
     results: list[CaseResult] = []
     for n, case in enumerate(cases, 1):

@@ -23,8 +23,8 @@ OUT = ROOT / "benchmarks" / "data" / "news-fr-en.pairs"
 
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from aligner.io.sentence_files import align_sentence_files
     from aligner.pipeline import load_models
-    from aligner.sentence_files import align_sentence_files
 
     models = load_models()
     lines: list[str] = []

@@ -18,7 +18,8 @@
       matching_methods="mai", layer=8).get_word_aligns(src, tgt)`` pair by pair (its
       default: every pair is one model call and all three matchings are computed);
       also with ``matching_methods="a"`` (argmax only), which isolates the model cost;
-   b. aligner: ``aligner.pretokenized.align_pairs(encoder, pairs, "argmax", "bpe")``
+   b. aligner: ``aligner.io.pretokenized.align_pairs(encoder, pairs, "argmax", "bpe",
+      center=False, layer=8)``
       (what ``aligner words`` runs): batched forward passes that stop at the word
       layer (no sentence vector is needed), then matching.
 
@@ -213,7 +214,7 @@ class WordAligners:
     """Both sides of the word-alignment comparison, loaded once for every pair set."""
 
     model_dir: str
-    encoder: Any  # aligner.embedding.Encoder at layer 8, no prefix
+    encoder: Any  # aligner.encoder.embedding.Encoder at layer 8, no prefix
     simalign_mai: Any  # simalign.SentenceAligner, matching_methods="mai"
     simalign_a: Any  # the same, matching_methods="a"
 
@@ -224,12 +225,11 @@ def load_word_aligners() -> WordAligners:
     logging.getLogger("simalign").setLevel(logging.WARNING)
     from simalign import SentenceAligner
 
-    from aligner.e5_build import ensure_offline_e5
-    from aligner.embedding import Encoder
+    from aligner.encoder.embedding import Encoder
+    from aligner.encoder.offline_e5 import ensure_offline_e5
 
     model_dir = str(ensure_offline_e5())
-    enc = Encoder.load(None, layer=8)
-    enc.prefix = ""
+    enc = Encoder.load(None, layer=8, prefix="")
     return WordAligners(
         model_dir,
         enc,
@@ -241,7 +241,7 @@ def load_word_aligners() -> WordAligners:
 def bench_words(args, path: Path, aligners: WordAligners) -> dict[str, Any]:
     import torch
 
-    from aligner.pretokenized import Pair, align_pairs
+    from aligner.io.pretokenized import Pair, align_pairs
 
     raw = read_pairs(path)
     if args.pairs:
@@ -256,14 +256,14 @@ def bench_words(args, path: Path, aligners: WordAligners) -> dict[str, Any]:
         return [set(sa.get_word_aligns(s, t)["inter"]) for s, t in raw]
 
     def run_ours() -> list[set[tuple[int, int]]]:
-        return [set(links) for links in align_pairs(enc, pairs, "argmax", "bpe")]
+        return [set(links) for links in align_pairs(enc, pairs, "argmax", "bpe", center=False, layer=8)]
 
     # warm-up: first calls allocate, tokenizers build caches
     warm = raw[:8]
     for s, t in warm:
         sa_mai.get_word_aligns(s, t)
         sa_a.get_word_aligns(s, t)
-    list(align_pairs(enc, pairs[:8], "argmax", "bpe"))
+    list(align_pairs(enc, pairs[:8], "argmax", "bpe", center=False, layer=8))
 
     times: dict[str, list[float]] = {"simalign (mai)": [], "simalign (a)": [], "aligner": []}
     cpu: dict[str, list[float]] = {k: [] for k in times}

@@ -250,9 +250,9 @@ def report_variants() -> list[Variant]:
 # -- running ----------------------------------------------------------------------------------------
 class Runner:
     def __init__(self, encoder_spec: str | None, pairs, gold):
-        from aligner.embedding import Encoder
+        from aligner.encoder.embedding import Encoder
 
-        self.enc = Encoder.load(encoder_spec)
+        self.enc = Encoder.load(encoder_spec)  # prefix and layer: per variant, below
         self.pairs = pairs
         self.gold = gold
         self.cache: dict[tuple[str, str], list] = {}
@@ -260,12 +260,13 @@ class Runner:
     def embedded(self, prefix: str, layer: str):
         key = (prefix, layer)
         if key not in self.cache:
-            self.enc.prefix = prefix
-            self.enc.layer = Variant(layer=layer).layers()
+            enc = replace(self.enc, prefix=prefix)  # a copy: the loaded encoder stays as it is
             t = time.perf_counter()
             # pooled=False: stop at the word layer, as `aligner words` does (same vectors)
-            emb = self.enc.embed(
-                [p.source for p in self.pairs] + [p.target for p in self.pairs], pooled=False
+            emb = enc.embed(
+                [p.source for p in self.pairs] + [p.target for p in self.pairs],
+                pooled=False,
+                layer=Variant(layer=layer).layers(),
             )
             self.cache[key] = [e.pieces for e in emb]
             print(
@@ -356,17 +357,16 @@ class Runner:
 
 def cli_variant_from_config(cfg: dict) -> Variant:
     """The setting ``aligner words --method argmax`` uses with config ``cfg``: the
-    encoder prefix, ``[word_alignment] pretokenized_layer`` (else ``[encoder] layer``),
-    token type and centring."""
-    enc_cfg = cfg.get("encoder", {})
-    wa_cfg = cfg.get("word_alignment", {})
-    layer_cfg = wa_cfg.get("pretokenized_layer", enc_cfg.get("layer", 8))
-    layer = "+".join(map(str, layer_cfg)) if isinstance(layer_cfg, list) else str(layer_cfg)
+    encoder prefix, ``[word_alignment] pretokenized_layer``, token type and centring."""
+    from aligner.config import EncoderSettings, WordAlignmentSettings, section_settings
+
+    enc = section_settings(cfg, EncoderSettings)
+    wa = section_settings(cfg, WordAlignmentSettings)
     return Variant(
-        prefix=str(enc_cfg.get("prefix", "")).strip(),
-        layer=layer,
-        token_type=str(wa_cfg.get("token_type", "word")),
-        center="lang" if wa_cfg.get("center", False) else "none",
+        prefix=enc.prefix.strip(),
+        layer=str(wa.pretokenized_layer),
+        token_type=wa.token_type,
+        center="lang" if wa.center else "none",
         method="argmax",
         group="cli",
     )
@@ -452,7 +452,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from aligner.pretokenized import parse_pairs
+    from aligner.io.pretokenized import parse_pairs
 
     lines_path = args.data / f"{args.prefix_name}.src-tgt"
     pairs = list(parse_pairs(lines_path.read_text(encoding="utf-8").splitlines()))

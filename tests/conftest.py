@@ -131,7 +131,7 @@ def cli_inproc(models):
 def built_cache() -> Path:
     """The user's cache directory, with the offline encoder built and verified (the
     first session on a machine builds it, ~10 s). Tests copy it; they never damage it."""
-    from aligner.e5_build import ensure_offline_e5
+    from aligner.encoder.offline_e5 import ensure_offline_e5
 
     return ensure_offline_e5().parent.parent
 

@@ -165,7 +165,7 @@ def test_docx_compare(tmp_path, cli_inproc):
     en = ["The city council voted on the budget on Tuesday evening.", "The new library will welcome 6,500 readers a day."]
     _docx(tmp_path / "fr.docx", fr)
     _docx(tmp_path / "en.docx", en)
-    from aligner.reading import read_text
+    from aligner.io.reading import read_text
 
     read = read_text(str(tmp_path / "fr.docx"))
     assert read.format == "docx" and read.text == "\n".join(fr) + "\n"
@@ -179,7 +179,7 @@ def test_docx_compare(tmp_path, cli_inproc):
 
 
 def test_broken_docx_refused(tmp_path):
-    from aligner.reading import read_text
+    from aligner.io.reading import read_text
 
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)

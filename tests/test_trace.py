@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.reading import read_text
+from aligner.io.reading import read_text
 from aligner.segmentation import segment
 from aligner.structures import Bead, Document, Finding, Link, Span
 from aligner.trace.additions import Addition, group_additions

@@ -53,7 +53,19 @@ def test_bpe_links_map_to_words_and_keep_best_similarities():
     # Two words of two pieces each on the source side, three words on the target.
     src = PieceVectors(np.array([[1, 0, 0], [1, 0.1, 0], [0, 1, 0], [0, 1, 0.1]], float), np.array([10, 10, 11, 11]))
     tgt = PieceVectors(np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1]], float), np.array([20, 21, 22]))
-    wa = align_words(src, tgt, method="argmax")
+    wa = align_words(src, tgt, method="argmax", token_type="bpe")
     assert [(a, b) for a, b, _ in wa.links] == [(10, 21), (11, 20)]
     assert wa.tgt_best[22] < 0.2
     assert wa.src_best[10] == pytest.approx(1.0)
+
+
+def test_defaults_are_the_configured_ones():
+    """Called without a method or token type, ``align_words`` uses ``[word_alignment]``
+    of configs/ (the one source of defaults), not values of its own."""
+    from aligner.config import default_settings
+
+    wa = default_settings().word_alignment
+    rng = np.random.default_rng(7)
+    src = PieceVectors(rng.random((6, 4)), np.array([0, 0, 1, 2, 2, 3]))
+    tgt = PieceVectors(rng.random((5, 4)), np.array([0, 1, 1, 2, 3]))
+    assert align_words(src, tgt) == align_words(src, tgt, wa.method, wa.token_type)

@@ -2,7 +2,7 @@
 
 A sentence that many pairs share (a boilerplate line, a source compared with many
 renditions, a repeated segment) is encoded once per worker: :class:`CachingEncoder`
-wraps a loaded :class:`~aligner.embedding.Encoder` and serves ``embed`` from an LRU
+wraps a loaded :class:`~aligner.encoder.embedding.Encoder` and serves ``embed`` from an LRU
 keyed by ``(encoder signature, pooled, sentence words)``, encoding only the misses in
 one batched call. Entries are bounded by count (``[batch] cache_sentences``; a
 sentence of e5-small costs ~60 KB). Translations need no cache here: the translator
@@ -17,7 +17,7 @@ from typing import Any
 
 
 class CachingEncoder:
-    """A stand-in for an :class:`~aligner.embedding.Encoder`: ``embed`` is cached,
+    """A stand-in for an :class:`~aligner.encoder.embedding.Encoder`: ``embed`` is cached,
     every other attribute is the wrapped encoder's."""
 
     def __init__(self, encoder: Any, max_sentences: int) -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import __version__
-from ..cache import sha256_file
+from ..io.cache import sha256_file
 from .manifest import Pair
 
 

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cache import atomic_write
 from ..errors import InputError
+from ..io.cache import atomic_write
 from ..structures import FINDING_TYPES
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..cache import atomic_write
 from ..config import load_config
 from ..errors import InputError
+from ..io.cache import atomic_write
 from .backends import run_local, run_ray
 from .keys import WorkerOptions, model_signature, pair_key
 from .manifest import read_manifest

@@ -38,7 +38,7 @@ class PairWorker:
         import torch
 
         from ..config import load_config
-        from ..hub import go_offline_if_unreachable
+        from ..io.hub import go_offline_if_unreachable
         from ..pipeline import Models, load_models
         from .content_cache import CachingEncoder
 
@@ -53,8 +53,8 @@ class PairWorker:
 
     def run(self, pair: Pair, key: str) -> dict[str, Any]:
         """The result line of one pair (never raises for a bad pair)."""
+        from ..io.reading import read_text
         from ..pipeline import CompareOptions, compare_texts
-        from ..reading import read_text
 
         t = time.perf_counter()
         line: dict[str, Any] = {"id": pair.id, "key": key, "source": pair.source, "rendition": pair.rendition}
@@ -64,7 +64,7 @@ class PairWorker:
             result = compare_texts(src, ren, self.models, options)
             line.update(status="ok", error=None, summary=result.summary, signature=result.signature)
             if self.options.reports_dir:
-                from ..cache import atomic_write
+                from ..io.cache import atomic_write
                 from ..reports.json_report import to_json_dict
 
                 report = to_json_dict(result)

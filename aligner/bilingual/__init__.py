@@ -8,9 +8,9 @@ before any model loads, so a bad or hostile file is refused in well under a seco
 
 from __future__ import annotations
 
-from ..cache import sha256_bytes
 from ..errors import InputError
-from ..reading import _binary_kind, _describe, _read_bytes, decode
+from ..io.cache import sha256_bytes
+from ..io.reading import _binary_kind, _describe, _read_bytes, decode
 from .model import BilingualFile, InlineCode, SegmentPair
 
 __all__ = ["FORMATS", "BilingualFile", "InlineCode", "SegmentPair", "read_bilingual"]

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
+from ..encoder.embedding import embedding_notes
 from ..errors import InputError
+from ..io.reading import ReadText
 from ..language import check_language, detect_language
 from ..pipeline import (
     CompareOptions,
@@ -33,7 +35,6 @@ from ..pipeline import (
     compare_embedded,
     prepare_document,
 )
-from ..reading import ReadText
 from ..structures import FINDING_TYPES, Finding
 from .model import BilingualFile, SegmentPair
 
@@ -201,13 +202,12 @@ def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None =
             notes.extend(getattr(translator, "notes", []))
 
     with timer.stage("embed"):
-        models.encoder.notes.clear()
         src_words = [w for _, src, _ in todo for w in _sentence_words(src)]
         tgt_words = [w for _, _, tgt in todo for w in _sentence_words(tgt)]
         src_emb = embed_unique(models, src_words, "embedding sources")
         tgt_emb = embed_unique(models, tgt_words, "embedding targets")
         models.sentence_background()  # embedded once per model load; counted here, not per segment
-        notes.extend(dict.fromkeys(models.encoder.notes))
+        notes.extend(dict.fromkeys(embedding_notes(src_emb) + embedding_notes(tgt_emb)))
 
     compare_opts = CompareOptions(src_lang, tgt_lang, options.translate, options.method)
     a = b = 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..io.reading import ReadText
 from ..pipeline import (
     CompareOptions,
     Comparison,
@@ -20,7 +21,6 @@ from ..pipeline import (
     embed_document,
     prepare_document,
 )
-from ..reading import ReadText
 from ..structures import Document
 from .additions import Addition, added_sentences, group_additions
 from .claims import Claim, TraceParams, source_claims

@@ -13,9 +13,10 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .embedding import Encoder
-from .errors import InputError, terminal_safe
-from .word_alignment import align_words, mean_vector
+from ..config import WordAlignmentSettings, default_settings
+from ..encoder.embedding import Encoder
+from ..errors import InputError, terminal_safe
+from ..word_alignment import align_words, mean_vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +44,27 @@ def parse_pairs(lines: Iterable[str], path: str = "-") -> Iterator[Pair]:
 def align_pairs(
     encoder: Encoder,
     pairs: Iterable[Pair],
-    method: str = "argmax",
-    token_type: str = "bpe",
+    method: str | None = None,
+    token_type: str | None = None,
     chunk: int = 2000,
     progress: bool = False,
     total: int | None = None,
-    center: bool = False,
+    center: bool | None = None,
     layer: int | Sequence[int] | None = None,
+    settings: WordAlignmentSettings | None = None,
 ) -> Iterator[list[tuple[int, int]]]:
     """Links (0-indexed) for each pair, in input order. With ``center`` the mean piece
     vector of each side of the chunk is subtracted before matching. ``layer`` picks the
-    word layer(s) for these pairs (None: the encoder's own) without changing ``encoder``."""
+    word layer(s) for these pairs without changing ``encoder``.
+
+    ``method``, ``token_type``, ``center`` and ``layer`` left as None come from
+    ``settings`` (the ``[word_alignment]`` section, ``pretokenized_layer`` for the
+    layer; None: the defaults of ``configs/``), which is what ``aligner words`` uses."""
+    defaults = settings if settings is not None else default_settings().word_alignment
+    method = defaults.method if method is None else method
+    token_type = defaults.token_type if token_type is None else token_type
+    center = defaults.center if center is None else center
+    layer = defaults.pretokenized_layer if layer is None else layer
     bar = None
     if progress and sys.stderr.isatty():
         from tqdm import tqdm

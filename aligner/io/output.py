@@ -17,8 +17,8 @@ import stat
 import sys
 from pathlib import Path
 
+from ..errors import InputError, terminal_safe
 from .cache import atomic_write, writable_problem
-from .errors import InputError, terminal_safe
 
 
 def _stat(path: str, name: str) -> os.stat_result | None:

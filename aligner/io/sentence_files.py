@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .embedding import EmbeddedSentence
-from .errors import InputError
-from .language import check_language, detect_language
-from .pipeline import Models, _sentence_words, prepare_document, sentence_beads
+from ..encoder.embedding import EmbeddedSentence
+from ..errors import InputError
+from ..language import check_language, detect_language
+from ..pipeline import Models, _sentence_words, prepare_document, sentence_beads
+from ..segmentation import tokenize
+from ..structures import Bead, Document, Sentence
+from ..word_alignment import PieceVectors
 from .reading import ReadText, read_text
-from .segmentation import tokenize
-from .structures import Bead, Document, Sentence
-from .word_alignment import PieceVectors
 
 
 def _as_read(given: str | ReadText) -> ReadText:
@@ -123,7 +123,7 @@ def render_beads(src: Document, tgt: Document, beads: list[Bead], fmt: str) -> s
         ]
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if fmt == "tsv":
-        from .reports.tsv_report import tsv_cell
+        from ..reports.tsv_report import tsv_cell
 
         rows = ["source_ids\trendition_ids\tscore\tmoved\tsource_text\trendition_text"]
         for b in beads:

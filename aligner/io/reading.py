@@ -27,8 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..errors import InputError, terminal_safe
 from .cache import sha256_bytes
-from .errors import InputError, terminal_safe
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -353,7 +353,7 @@ def read_text(path: str) -> ReadText:
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{_describe(path)}: empty file")
-    from .bilingual.docx import docx_text, is_docx
+    from ..bilingual.docx import docx_text, is_docx
 
     if is_docx(data, path):  # Word: paragraph text (aligner/bilingual/docx.py)
         text = docx_text(data, _describe(path))

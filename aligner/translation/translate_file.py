@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InputError, ModelUnavailable
-from .io.reading import read_text
-from .pipeline import prepare_document
+from ..errors import InputError, ModelUnavailable
+from ..io.reading import read_text
+from ..pipeline import prepare_document
+from .locate import resolve_mt_model
+from .translator import load_translator
 
 
 def translate_file(
@@ -23,8 +25,10 @@ def translate_file(
     presegmented: bool,
     progress: bool,
 ) -> list[str]:
-    from .translation import load_translator, resolve_mt_model
-
+    """English translations of the sentences of the file at ``path``, one string per
+    line to write: empty where the presegmented input line was empty. An unusable
+    model is an :class:`InputError` here (this command has no other path to fall
+    back on)."""
     read = read_text(path)
     doc = prepare_document(read, source_lang, config, "source")
     if presegmented:

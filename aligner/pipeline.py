@@ -34,6 +34,7 @@ from .embedding import EmbeddedSentence, Encoder
 from .errors import InputError, ModelUnavailable
 from .language import check_language, detect_language
 from .reading import ReadText, read_text
+from .reports import ReportViews
 from .segmentation import mark_boilerplate, segment
 from .sentence_alignment import (
     AlignParams,
@@ -131,8 +132,9 @@ class CompareOptions:
 
 
 @dataclass
-class Comparison:
-    """Everything a report needs about one source/rendition pair."""
+class Comparison(ReportViews):
+    """Everything a report needs about one source/rendition pair (``to_json()``,
+    ``to_html()`` ... render it)."""
 
     source: Document
     rendition: Document

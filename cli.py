@@ -168,11 +168,10 @@ def _common_model_options(f):
 @click.pass_obj
 def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, min_confidence, max_chars, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
+    import aligner
     from aligner.io.output import check_output
     from aligner.language import check_language
-    from aligner.pipeline import CompareOptions, compare_texts
     from aligner.progress import stage_timer
-    from aligner.reports import render
     from aligner.structures import FINDING_TYPES
 
     types = {t.strip() for t in fail_on.split(",") if t.strip()}
@@ -197,14 +196,14 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], progress)
-        options = CompareOptions(source_lang, rendition_lang, not no_translate, method, min_confidence)
-        result = compare_texts(src_read, tgt_read, models, options, stage_timer(beat))
+        result = aligner.compare(src_read, tgt_read, source_lang=source_lang, rendition_lang=rendition_lang, translate=not no_translate,
+                                 method=method, min_confidence=min_confidence, models=models, timer=stage_timer(beat))  # fmt: skip
         for doc in (result.source, result.rendition):
             for w in doc.warnings:
                 _warn(w)
         color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         with beat.step("writing the report"):
-            report = render(result, fmt, color=color, quiet=quiet)
+            report = result.render(fmt, color=color, quiet=quiet)
     _write_output(report, output, inputs, force)
     if any(f.type in types for f in result.findings):
         sys.exit(1)

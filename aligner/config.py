@@ -92,11 +92,17 @@ def load_config(user_file: str | Path | None = None) -> dict[str, Any]:
     return load_settings(user_file).raw
 
 
-def load_settings(user_file: str | Path | None = None) -> Settings:
-    """Typed, validated settings from the defaults and ``user_file``."""
+def load_settings(user_file: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Typed, validated settings from the defaults with ``user_file`` and then
+    ``overrides`` (a dictionary shaped like the TOML files, from the Python API)
+    merged over them."""
     config, user = _merged(user_file)
     for warning in unknown_keys(user):
         log.warning("config file %s: %s", terminal_safe(str(user_file)), warning)
+    if overrides is not None:
+        config = _deep_merge(config, overrides)
+        for warning in unknown_keys(overrides):
+            log.warning("config: %s", warning)
     return Settings.from_dict(config)
 
 

@@ -34,6 +34,7 @@ from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
 from .io.reading import ReadText, read_text
 from .language import check_language, detect_language
+from .reports import ReportViews
 from .segmentation import mark_boilerplate, segment
 from .sentence_alignment import (
     AlignParams,
@@ -161,8 +162,9 @@ class CompareOptions:
 
 
 @dataclass
-class Comparison:
-    """Everything a report needs about one source/rendition pair."""
+class Comparison(ReportViews):
+    """Everything a report needs about one source/rendition pair (``to_json()``,
+    ``to_html()`` ... render it)."""
 
     source: Document
     rendition: Document

@@ -1,34 +1,75 @@
-"""Report writers: one module per output format, each a pure function of a
-:class:`~aligner.pipeline.Comparison` (or of the JSON report built from it)."""
+"""Report writers: one module per output format. The compare writers render the
+typed report of :mod:`.model` (built once from a :class:`~aligner.pipeline.Comparison`);
+the audit and trace writers render their own JSON dictionaries."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Report
 
 FORMATS = ("text", "json", "html", "xliff", "tsv")
 
 
-def render(comparison, fmt: str, *, color: bool = False, quiet: bool = False) -> str:
-    """Render a comparison in one of :data:`FORMATS`."""
-    from .json_report import to_json_dict, to_json_text
+def render(comparison: Any, fmt: str, *, color: bool = False, quiet: bool = False) -> str:
+    """Render a comparison (or a :class:`~.model.Report`) in one of :data:`FORMATS`."""
+    from .model import as_report
 
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    report = as_report(comparison)
     if fmt == "json":
-        return to_json_text(comparison)
+        from .json_report import render_json
+
+        return render_json(report)
     if fmt == "text":
         from .text_report import render_text
 
-        return render_text(comparison, color=color, quiet=quiet)
+        return render_text(report, color=color, quiet=quiet)
     if fmt == "html":
         from .html_report import render_html
 
-        return render_html(to_json_dict(comparison))
+        return render_html(report)
     if fmt == "xliff":
         from .xliff_report import render_xliff
 
-        return render_xliff(to_json_dict(comparison))
-    if fmt == "tsv":
-        from .tsv_report import render_tsv
+        return render_xliff(report)
+    from .tsv_report import render_tsv
 
-        return render_tsv(to_json_dict(comparison))
-    raise ValueError(f"unknown format {fmt!r}")
+    return render_tsv(report)
+
+
+class ReportViews:
+    """The reports of a comparison as methods; mixed into
+    :class:`aligner.pipeline.Comparison`, so a result of :func:`aligner.compare`
+    renders itself."""
+
+    def report(self) -> Report:
+        """The typed report (:class:`~.model.Report`), built anew on each call."""
+        from .model import Report
+
+        return Report.from_comparison(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report (schema ``aligner.report/1``) as plain data."""
+        return self.report().to_dict()
+
+    def to_json(self) -> str:
+        """The JSON report, exactly as ``aligner compare -f json`` writes it."""
+        return render(self, "json")
+
+    def to_html(self) -> str:
+        """The side-by-side HTML page of ``aligner compare -f html``."""
+        return render(self, "html")
+
+    def to_text(self, *, color: bool = False, quiet: bool = False) -> str:
+        """The terminal report of ``aligner compare``."""
+        return render(self, "text", color=color, quiet=quiet)
+
+    def render(self, fmt: str, *, color: bool = False, quiet: bool = False) -> str:
+        """The report in one of :data:`FORMATS` (text, json, html, xliff, tsv)."""
+        return render(self, fmt, color=color, quiet=quiet)
 
 
 AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")

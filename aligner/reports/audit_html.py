@@ -1,38 +1,20 @@
 """The audit as one self-contained HTML page: a table with one row per segment (id,
 status, source and target with the finding spans highlighted, the findings listed).
 
-Every piece of input text goes through :func:`aligner.reports.html_report.esc_text`
-(escaped, control and bidi characters made visible); the page has no script, loads
-nothing, and its Content-Security-Policy allows only its own stylesheet (by hash)."""
+The page is the template ``templates/audit.html.j2`` with ``audit.css``. Every piece
+of input text goes through :func:`~aligner.reports.html_page.esc_text` or
+:func:`~aligner.reports.html_page.esc` (escaped, control and bidi characters made
+visible); the page has no script, loads nothing, and its Content-Security-Policy
+allows only its own stylesheet (by hash)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
 from typing import Any
 
 from .audit_text import STATUS_TEXT
-from .html_report import TYPE_LABELS, esc, esc_text
-
-_CSS = """
-body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}
-table{border-collapse:collapse;width:100%}
-td,th{border-top:1px solid #ddd;padding:.4em .5em;vertical-align:top;text-align:left}
-th{background:#f4f4f4}
-.id{font-family:monospace;white-space:nowrap}
-.status-translated{color:#555}
-.status-untranslated,.status-empty,.status-unrelated{color:#a00;font-weight:600}
-.status-identical{color:#a60}
-mark{background:#ffe9a8;border-bottom:2px solid #c90}
-mark.added{background:#d7f5d7;border-color:#2a2}
-mark.dropped{background:#fbd5d5;border-color:#c22}
-mark.changed,mark.contradicted{background:#fde2c4;border-color:#d60}
-mark.softened,mark.strengthened{background:#dde9fb;border-color:#36c}
-ul{margin:.2em 0;padding-left:1.2em}
-.ctl{color:#a00;font-size:80%}
-"""
-_CSP_HASH = base64.b64encode(hashlib.sha256(_CSS.encode("utf-8")).digest()).decode("ascii")
+from .html_page import csp_hash, esc, esc_text, render_template, template_text
+from .html_report import TYPE_LABELS
 
 
 def _highlight(text: str | None, spans: list[tuple[int, int, str, str]]) -> str:
@@ -50,49 +32,51 @@ def _highlight(text: str | None, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
+def _segment(seg: dict[str, Any]) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    spans: dict[str, list[tuple[int, int, str, str]]] = {"source_span": [], "rendition_span": []}
+    for x in seg["findings"]:
+        for key, found in spans.items():
+            if x[key]:
+                found.append((x[key]["start"], x[key]["end"], x["type"], x["id"]))
+    findings = [{**x, "confidence": f"{float(x['confidence']):.2f}", "evidence": x.get("evidence", "")} for x in seg["findings"]]
+    return {
+        "id": seg["id"],
+        "status": seg["status"],
+        "label": STATUS_TEXT.get(seg["status"], seg["status"]),
+        "source": Markup(_highlight(seg["source"], spans["source_span"])),
+        "target": Markup(_highlight(seg["target"], spans["rendition_span"])),
+        "findings": findings,
+        "notes": seg.get("notes") or [],
+    }
+
+
 def render_audit_html(report: dict[str, Any]) -> str:
+    from markupsafe import Markup
+
     f = report["file"]
     summ = report["summary"]
-    rows = []
-    for seg in report["segments"]:
-        src_spans, tgt_spans, items = [], [], []
-        for x in seg["findings"]:
-            if x["source_span"]:
-                src_spans.append((x["source_span"]["start"], x["source_span"]["end"], x["type"], x["id"]))
-            if x["rendition_span"]:
-                tgt_spans.append((x["rendition_span"]["start"], x["rendition_span"]["end"], x["type"], x["id"]))
-            items.append(
-                f"<li><b>{esc(x['id'])} {esc(x['type'])}</b> ({esc(x['severity'])}, {float(x['confidence']):.2f}): {esc_text(x.get('evidence', ''))}</li>"
-            )
-        for note in seg.get("notes") or []:
-            items.append(f"<li>{esc_text(note)}</li>")
-        status = seg["status"]
-        label = STATUS_TEXT.get(status, status)
-        rows.append(
-            f'<tr id="seg-{esc(seg["id"])}"><td class="id">{esc_text(seg["id"])}</td>'
-            f'<td class="status-{esc(status)}">{esc_text(label)}</td>'
-            f"<td>{_highlight(seg['source'], src_spans)}</td><td>{_highlight(seg['target'], tgt_spans)}</td>"
-            f"<td><ul>{''.join(items)}</ul></td></tr>"
-        )
-    cross = "".join(
-        f"<li><b>{esc(x['type'])}</b>: source of <a href=\"#seg-{esc(x['source_segment'])}\">{esc_text(x['source_segment'])}</a> "
-        f"“{esc_text(x['source_span']['text'])}” is rendered in <a href=\"#seg-{esc(x['rendition_segment'])}\">{esc_text(x['rendition_segment'])}</a> "
-        f"“{esc_text(x['rendition_span']['text'])}” (similarity {float(x['similarity']):.2f})</li>"
+    style = "\n" + template_text("audit.css") + "\n"
+    cross = [
+        {"type": x["type"], "source_segment": x["source_segment"], "rendition_segment": x["rendition_segment"],
+         "source_text": x["source_span"]["text"], "rendition_text": x["rendition_span"]["text"],
+         "similarity": f"{float(x['similarity']):.2f}"}
         for x in report.get("cross_segment") or []
+    ]  # fmt: skip
+    return render_template(
+        "audit.html.j2",
+        style=Markup(style),
+        style_hash=csp_hash(style),
+        path=f["path"],
+        format=f["format"],
+        version=f["version"],
+        source_lang=f["source_lang"],
+        target_lang=f["target_lang"],
+        segments=int(summ["segments"]),
+        statuses=[(k, int(v)) for k, v in summ["statuses"].items() if v],
+        counts=[(k, int(v)) for k, v in summ["counts"].items()],
+        cross=cross,
+        notes=report.get("notes") or [],
+        rows=[_segment(seg) for seg in report["segments"]],
     )
-    counts = ", ".join(f"{esc(k)} {int(v)}" for k, v in summ["counts"].items())
-    statuses = ", ".join(f"{esc(k)} {int(v)}" for k, v in summ["statuses"].items() if v)
-    notes = "".join(f"<li>{esc_text(n)}</li>" for n in report.get("notes") or [])
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-{_CSP_HASH}'">
-<title>aligner audit: {esc(f['path'])}</title><style>{_CSS}</style></head>
-<body><h1>Audit of {esc_text(f['path'])}</h1>
-<p>{esc(f['format'])} {esc_text(f['version'])}, {esc(f['source_lang'])} → {esc(f['target_lang'])}; {int(summ['segments'])} segments ({statuses})</p>
-<p>Findings: {counts}</p>
-{f'<h2>Across units</h2><ul>{cross}</ul>' if cross else ''}
-{f'<ul>{notes}</ul>' if notes else ''}
-<table><thead><tr><th>segment</th><th>status</th><th>source</th><th>target</th><th>findings</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-</body></html>
-"""

@@ -17,8 +17,7 @@ import re
 from typing import Any
 
 from ..structures import FINDING_TYPES
-from .values import as_float as _num
-from .values import as_int as _int
+from .model import FindingView, Report, SentenceEntry, SpanView, as_report
 
 _COLORS = {
     "added": "32",
@@ -45,20 +44,15 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
 
 
-
-
 def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _quote(doc_text: str, span: dict | None, color: bool, code: str, context: int = 30, limit: int = 400) -> str:
+def _quote(doc_text: str, span: SpanView | None, color: bool, code: str, context: int = 30, limit: int = 400) -> str:
     """The span in brackets with up to ``context`` characters on each side (same line)."""
-    if not isinstance(span, dict) or _int(span.get("start")) is None or _int(span.get("end")) is None:
+    if span is None:
         return "(nothing)"
-    s, e = _int(span["start"]), _int(span["end"])
-    text = span.get("text")
-    if not isinstance(text, str):
-        text = doc_text[s:e]
+    s, e = span.start, span.end
     before = doc_text[max(0, s - context) : s] if doc_text else ""
     after = doc_text[e : e + context] if doc_text else ""
     cut_before = "\n" not in before and s - context > 0
@@ -67,120 +61,111 @@ def _quote(doc_text: str, span: dict | None, color: bool, code: str, context: in
     after = after.split("\n")[0]
     before = ("…" + before.lstrip()) if cut_before else before.lstrip()
     after = (after.rstrip() + "…") if cut_after else after.rstrip()
-    return f"{safe(before)}[{_paint(safe(_clip(text, limit)), code, color)}]{safe(after)}"
+    return f"{safe(before)}[{_paint(safe(_clip(span.text, limit)), code, color)}]{safe(after)}"
 
 
-def _sentence_at(sentences: list[dict], offset: int) -> int | None:
+def _sentence_at(sentences: tuple[SentenceEntry, ...], offset: int) -> int | None:
     for s in sentences:
-        a, b = _int(s.get("start")), _int(s.get("end"))
-        if a is not None and b is not None and a <= offset < b:
-            return _int(s.get("id"))
+        if s.start <= offset < s.end:
+            return s.id
     for s in sentences:
-        if _int(s.get("start")) == offset:
-            return _int(s.get("id"))
+        if s.start == offset:
+            return s.id
     return None
 
 
-def counts_line(r: dict, color: bool = False) -> str:
-    counts = (r.get("summary") or {}).get("counts") or {}
+def counts_line(r: Report, color: bool = False) -> str:
+    counts = r.summary.counts
     if not counts:
-        counts = {t: sum(1 for f in r.get("findings") or [] if f.get("type") == t) for t in FINDING_TYPES}
-    total = len(r.get("findings") or [])
+        counts = {t: sum(1 for f in r.findings if f.type == t) for t in FINDING_TYPES}
     parts = ", ".join(f"{_paint(t, _COLORS[t], color)} {counts.get(t, 0)}" for t in FINDING_TYPES)
-    return f"findings:  {parts} ({total} in all)"
+    return f"findings:  {parts} ({len(r.findings)} in all)"
 
 
-def render_text(c, color: bool = False, quiet: bool = False) -> str:
-    """The terminal report of a :class:`~aligner.pipeline.Comparison` (or of its JSON dict)."""
-    if isinstance(c, dict):
-        r = c
-    else:
-        from .json_report import to_json_dict
-
-        r = to_json_dict(c)
+def render_text(c: Any, color: bool = False, quiet: bool = False) -> str:
+    """The terminal report of a :class:`~.model.Report` (or of a comparison, or of a
+    report dictionary)."""
+    r = as_report(c)
     if quiet:
         return counts_line(r, color) + "\n"
-    src, tgt = r.get("source") or {}, r.get("rendition") or {}
-    s_text, t_text = str(src.get("text") or ""), str(tgt.get("text") or "")
-    s_sents, t_sents = src.get("sentences") or [], tgt.get("sentences") or []
+    src, tgt = r.source, r.rendition
     dim = "2"
     lines: list[str] = []
-    lines.append(f"source:    {safe(src.get('path', '-'))} ({safe(src.get('lang', '?'))}, {len(s_sents)} sentences)")
-    lines.append(f"rendition: {safe(tgt.get('path', '-'))} ({safe(tgt.get('lang', '?'))}, {len(t_sents)} sentences)")
-    summary = r.get("summary") or {}
-    cov = summary.get("coverage") or {}
+    lines.append(f"source:    {safe(src.path)} ({safe(src.lang or '?')}, {len(src.sentences)} sentences)")
+    lines.append(f"rendition: {safe(tgt.path)} ({safe(tgt.lang or '?')}, {len(tgt.sentences)} sentences)")
+    summary = r.summary
+    cov = summary.coverage
     lines.append(
-        f"relation:  {safe(summary.get('relation', '?'))} "
-        f"(coverage: source {_num(cov.get('source')):.0%}, rendition {_num(cov.get('rendition')):.0%})"
+        f"relation:  {safe(summary.relation or '?')} "
+        f"(coverage: source {cov.source or 0.0:.0%}, rendition {cov.rendition or 0.0:.0%})"
     )
-    if summary.get("note"):
-        lines.append(f"note:      {safe(summary['note'])}")
+    if summary.note:
+        lines.append(f"note:      {safe(summary.note)}")
     lines.append(counts_line(r, color))
-    for note in r.get("notes") or []:
+    for note in r.notes:
         lines.append(f"note:      {safe(note)}")
     for name, side in (("source", src), ("rendition", tgt)):
-        for w in side.get("warnings") or []:
+        for w in side.warnings:
             lines.append(f"warning:   {name}: {safe(w)}")
 
     # Beads in document order; each sentence id -> its bead.
-    beads = list(r.get("sentence_alignment") or [])
+    beads = r.sentence_alignment
     bead_of: dict[tuple[str, int], int] = {}
     for n, b in enumerate(beads):
-        for i in b.get("source") or []:
-            bead_of.setdefault(("s", _int(i)), n)
-        for i in b.get("rendition") or []:
-            bead_of.setdefault(("r", _int(i)), n)
+        for i in b.source:
+            bead_of.setdefault(("s", i), n)
+        for i in b.rendition:
+            bead_of.setdefault(("r", i), n)
     gloss = {}
-    if not str(src.get("lang", "")).lower().startswith("en"):
-        gloss = {_int(s.get("id")): s.get("translation") for s in s_sents if isinstance(s.get("translation"), str)}
+    if not src.lang.lower().startswith("en"):
+        gloss = {s.id: s.translation for s in src.sentences if s.translation is not None}
 
-    groups: dict[int, list[dict]] = {}
-    loose: list[dict] = []
-    for f in r.get("findings") or []:
-        ss, rs = f.get("source_span"), f.get("rendition_span")
+    groups: dict[int, list[FindingView]] = {}
+    loose: list[FindingView] = []
+    for f in r.findings:
+        ss, rs = f.source_span, f.rendition_span
         n = None
         # The side the finding is about decides its bead (the rendition for ADDED).
-        order = (("r", rs), ("s", ss)) if f.get("type") == "added" else (("s", ss), ("r", rs))
+        order = (("r", rs), ("s", ss)) if f.type == "added" else (("s", ss), ("r", rs))
         for key, sp in order:
-            if n is None and isinstance(sp, dict) and _int(sp.get("start")) is not None:
-                sid = _sentence_at(s_sents if key == "s" else t_sents, _int(sp["start"]))
+            if n is None and sp is not None:
+                sid = _sentence_at(src.sentences if key == "s" else tgt.sentences, sp.start)
                 n = bead_of.get((key, sid)) if sid is not None else None
         if n is None:
             loose.append(f)
         else:
             groups.setdefault(n, []).append(f)
 
-    def finding_lines(f: dict) -> None:
-        t = str(f.get("type", ""))
+    def finding_lines(f: FindingView) -> None:
+        t = f.type
         code = _COLORS.get(t, "0")
-        sev = str(f.get("severity", ""))
+        sev = f.severity
         head = (
-            f"  {safe(f.get('id', ''))} {_paint(safe(t.upper()), code, color)} "
-            f"({_paint(safe(sev), _SEVERITY_COLORS.get(sev, ''), color)}, confidence {_num(f.get('confidence')):.2f})"
+            f"  {safe(f.id)} {_paint(safe(t.upper()), code, color)} "
+            f"({_paint(safe(sev), _SEVERITY_COLORS.get(sev, ''), color)}, confidence {f.confidence:.2f})"
         )
         lines.append(head)
         # The side a finding is about is quoted in full; the other (its context) shortened.
         s_lim = 120 if t == "added" else 400
         r_lim = 120 if t == "dropped" else 400
-        lines.append(f"     source:    {_quote(s_text, f.get('source_span'), color, code, limit=s_lim)}")
-        ss = f.get("source_span")
-        if gloss and isinstance(ss, dict) and _int(ss.get("start")) is not None:
-            sid = _sentence_at(s_sents, _int(ss["start"]))
+        lines.append(f"     source:    {_quote(src.text, f.source_span, color, code, limit=s_lim)}")
+        ss = f.source_span
+        if gloss and ss is not None:
+            sid = _sentence_at(src.sentences, ss.start)
             if sid is not None and gloss.get(sid):
                 lines.append(f"     gloss:     {_paint(safe(_clip(gloss[sid], 300)), dim, color)}")
-        lines.append(f"     rendition: {_quote(t_text, f.get('rendition_span'), color, code, limit=r_lim)}")
-        cues = f.get("cues") or []
-        if cues:
-            lines.append(f"     cues:      {safe(', '.join(str(x) for x in cues))}")
-        if f.get("evidence"):
-            lines.append(f"     evidence:  {safe(f['evidence'])}")
+        lines.append(f"     rendition: {_quote(tgt.text, f.rendition_span, color, code, limit=r_lim)}")
+        if f.cues:
+            lines.append(f"     cues:      {safe(', '.join(f.cues))}")
+        if f.evidence:
+            lines.append(f"     evidence:  {safe(f.evidence)}")
 
     for n in sorted(groups):
         b = beads[n]
-        s_ids = ",".join(str(i) for i in b.get("source") or []) or "-"
-        r_ids = ",".join(str(i) for i in b.get("rendition") or []) or "-"
-        kind = f"{len(b.get('source') or [])}-{len(b.get('rendition') or [])}"
-        extra = ", moved" if b.get("moved") else ""
+        s_ids = ",".join(str(i) for i in b.source) or "-"
+        r_ids = ",".join(str(i) for i in b.rendition) or "-"
+        kind = f"{len(b.source)}-{len(b.rendition)}"
+        extra = ", moved" if b.moved else ""
         k = len(groups[n])
         header = f"── bead {n + 1}: source {s_ids} ↔ rendition {r_ids} ({kind}{extra}) · {k} finding{'s' if k != 1 else ''} "
         lines.append("")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .model import Report, as_report
+
 COLUMNS = (
     "id", "type", "severity", "confidence",
     "source_start", "source_end", "source_text",
@@ -42,18 +44,19 @@ def tsv_cell(value: Any) -> str:
     return _OTHER_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def render_tsv(report: dict[str, Any]) -> str:
+def render_tsv(report: Report | Any) -> str:
+    """The findings of a report (or of a report dictionary) as TSV."""
     rows = ["\t".join(COLUMNS)]
-    for f in report["findings"]:
-        s, r = f["source_span"] or {}, f["rendition_span"] or {}
+    for f in as_report(report).findings:
+        s, r = f.source_span, f.rendition_span
         rows.append(
             "\t".join(
                 tsv_cell(v)
                 for v in (
-                    f["id"], f["type"], f["severity"], f"{f['confidence']:.3f}",
-                    s.get("start"), s.get("end"), s.get("text"),
-                    r.get("start"), r.get("end"), r.get("text"),
-                    "; ".join(f.get("cues", [])), f.get("evidence", ""),
+                    f.id, f.type, f.severity, f"{f.confidence:.3f}",
+                    s and s.start, s and s.end, s and s.text,
+                    r and r.start, r and r.end, r and r.text,
+                    "; ".join(f.cues), f.evidence,
                 )
             )
         )

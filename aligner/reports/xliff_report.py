@@ -20,8 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from .values import as_float as _num
-from .values import as_int as _int
+from .model import FindingView, Report, SentenceEntry, as_report
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 ITS_NS = "http://www.w3.org/2005/11/its"
@@ -49,8 +48,6 @@ def xml_text(value: Any) -> str:
 
 def _q(name: str, ns: str = XLIFF_NS) -> str:
     return f"{{{ns}}}{name}"
-
-
 
 
 def _lang(v: Any) -> str:
@@ -143,17 +140,16 @@ def _fill(parent: ET.Element, text: str, marks: list[tuple[int, int, dict[str, s
     _append_text(stack[-1][0], text[cursor:])
 
 
-def _comment(f: dict, counterpart: str | None) -> str:
-    parts = [f"{f.get('type', '?')} ({f.get('severity', '?')}, confidence {_num(f.get('confidence')):.2f})"]
-    if f.get("evidence"):
-        parts[0] += f": {f['evidence']}"
-    cues = f.get("cues") or []
-    if cues:
-        parts.append("cues: " + ", ".join(str(c) for c in cues))
+def _comment(f: FindingView, counterpart: str | None) -> str:
+    parts = [f"{f.type or '?'} ({f.severity or '?'}, confidence {f.confidence:.2f})"]
+    if f.evidence:
+        parts[0] += f": {f.evidence}"
+    if f.cues:
+        parts.append("cues: " + ", ".join(f.cues))
     if counterpart is not None:
         short = counterpart if len(counterpart) <= 200 else counterpart[:197] + "…"
         parts.append(f"counterpart: “{short}”")
-    parts.append(f"finding {f.get('id', '?')}")
+    parts.append(f"finding {f.id or '?'}")
     return xml_text("; ".join(parts))
 
 
@@ -169,65 +165,47 @@ def _indent(elem: ET.Element, level: int = 0) -> None:
     elem[-1].tail = "\n" + "  " * level
 
 
-def render_xliff(report: dict) -> str:
-    """The report (the dict of :func:`~aligner.reports.json_report.to_json_dict`) as XLIFF 2.1."""
+def render_xliff(report: Report | Any) -> str:
+    """A report (or a report dictionary) as XLIFF 2.1."""
+    r = as_report(report)
     ET.register_namespace("", XLIFF_NS)
     ET.register_namespace("its", ITS_NS)
-    src, tgt = report.get("source") or {}, report.get("rendition") or {}
-    texts = {"s": str(src.get("text") or ""), "r": str(tgt.get("text") or "")}
-    sents: dict[str, dict[int, tuple[int, int, dict]]] = {"s": {}, "r": {}}
-    for key, side in (("s", src), ("r", tgt)):
-        for s in side.get("sentences") or []:
-            sid, a, b = _int(s.get("id")), _int(s.get("start")), _int(s.get("end"))
-            if sid is not None and a is not None and b is not None:
-                sents[key][sid] = (a, b, s)
-        if not texts[key] and sents[key]:
-            size = max(b for a, b, _ in sents[key].values())
-            buf = [" "] * size
-            for a, _, s in sents[key].values():
-                for i, ch in enumerate(str(s.get("text", ""))):
-                    if 0 <= a + i < size:
-                        buf[a + i] = ch
-            texts[key] = "".join(buf)
+    src, tgt = r.source, r.rendition
+    texts = {"s": src.text, "r": tgt.text}
+    sents: dict[str, dict[int, SentenceEntry]] = {"s": {s.id: s for s in src.sentences}, "r": {s.id: s for s in tgt.sentences}}
 
     beads: list[dict] = []
     seen: dict[str, set[int]] = {"s": set(), "r": set()}
-    for b in report.get("sentence_alignment") or []:
+    for b in r.sentence_alignment:
         ids = {}
-        for key, name in (("s", "source"), ("r", "rendition")):
-            ids[key] = sorted(i for i in (_int(x) for x in b.get(name) or []) if i in sents[key] and i not in seen[key])
+        for key, given in (("s", b.source), ("r", b.rendition)):
+            ids[key] = sorted(i for i in given if i in sents[key] and i not in seen[key])
             seen[key].update(ids[key])
         if ids["s"] or ids["r"]:
-            beads.append({"ids": ids, "moved": bool(b.get("moved")), "score": _num(b.get("score"))})
+            beads.append({"ids": ids, "moved": b.moved, "score": b.score})
     for key in ("s", "r"):
         for sid in sorted(set(sents[key]) - seen[key]):
             beads.append({"ids": {"s": [sid] if key == "s" else [], "r": [sid] if key == "r" else []}, "moved": False, "score": 0.0})
     for b in beads:
-        b["seg"] = {k: _Seg(texts[k], [sents[k][i][:2] for i in b["ids"][k]]) for k in ("s", "r")}
+        b["seg"] = {k: _Seg(texts[k], [(sents[k][i].start, sents[k][i].end) for i in b["ids"][k]]) for k in ("s", "r")}
         b["marks"] = {"s": [], "r": []}
-        b["notes"] = []
 
-    for k, f in enumerate(report.get("findings") or []):
-        ftype = str(f.get("type", ""))
-        spans = {}
-        for key, name in (("s", "source_span"), ("r", "rendition_span")):
-            sp = f.get(name)
-            if isinstance(sp, dict) and _int(sp.get("start")) is not None and _int(sp.get("end")) is not None:
-                spans[key] = (_int(sp["start"]), _int(sp["end"]), str(sp.get("text", "")))
+    for k, f in enumerate(r.findings):
+        spans = {key: (sp.start, sp.end, sp.text) for key, sp in (("s", f.source_span), ("r", f.rendition_span)) if sp is not None}
         if not spans:
             continue
-        side = "s" if ftype == "dropped" else "r"
+        side = "s" if f.type == "dropped" else "r"
         if side not in spans:
             side = "s" if "s" in spans else "r"
         other = "r" if side == "s" else "s"
         s, e, _ = spans[side]
         counterpart = spans[other][2] if other in spans else None
-        fid = _NMTOKEN_BAD.sub("_", str(f.get("id") or "")) or f"f{k + 1}"
+        fid = _NMTOKEN_BAD.sub("_", f.id) or f"f{k + 1}"
         attrs = {
             "type": "its:generic",
-            _q("locQualityIssueType", ITS_NS): ISSUE_TYPES.get(ftype, "other"),
+            _q("locQualityIssueType", ITS_NS): ISSUE_TYPES.get(f.type, "other"),
             _q("locQualityIssueComment", ITS_NS): _comment(f, counterpart),
-            _q("locQualityIssueSeverity", ITS_NS): str(SEVERITY_SCORES.get(str(f.get("severity")), round(100 * max(0.0, min(1.0, _num(f.get("confidence"))))))),
+            _q("locQualityIssueSeverity", ITS_NS): str(SEVERITY_SCORES.get(f.severity, round(100 * max(0.0, min(1.0, f.confidence))))),
         }
         hits = [(b, b["seg"][side].clip(s, e)) for b in beads]
         hits = [(b, h) for b, h in hits if h is not None]
@@ -252,17 +230,17 @@ def render_xliff(report: dict) -> str:
 
     root = ET.Element(
         _q("xliff"),
-        {"version": "2.1", "srcLang": _lang(src.get("lang")), "trgLang": _lang(tgt.get("lang")), _q("version", ITS_NS): "2.0"},
+        {"version": "2.1", "srcLang": _lang(src.lang), "trgLang": _lang(tgt.lang), _q("version", ITS_NS): "2.0"},
     )
-    file_el = ET.SubElement(root, _q("file"), {"id": "f1", "original": xml_text(src.get("path", "-"))})
+    file_el = ET.SubElement(root, _q("file"), {"id": "f1", "original": xml_text(src.path)})
     fnotes = ET.SubElement(file_el, _q("notes"))
     ET.SubElement(fnotes, _q("note"), {"category": "aligner"}).text = xml_text(
-        f"source {src.get('path', '-')} ({src.get('lang', '?')}, sha256 {src.get('sha256', '')}); "
-        f"rendition {tgt.get('path', '-')} ({tgt.get('lang', '?')}, sha256 {tgt.get('sha256', '')})"
+        f"source {src.path} ({src.lang or '?'}, sha256 {src.sha256}); "
+        f"rendition {tgt.path} ({tgt.lang or '?'}, sha256 {tgt.sha256})"
     )
-    if report.get("signature"):
-        ET.SubElement(fnotes, _q("note"), {"category": "signature"}).text = xml_text(report["signature"])
-    for note in report.get("notes") or []:
+    if r.signature:
+        ET.SubElement(fnotes, _q("note"), {"category": "signature"}).text = xml_text(r.signature)
+    for note in r.notes:
         ET.SubElement(fnotes, _q("note"), {"category": "notice"}).text = xml_text(note)
 
     for n, b in enumerate(beads, 1):
@@ -277,11 +255,10 @@ def render_xliff(report: dict) -> str:
             notes.append("moved: the rendition sentence stands elsewhere in the rendition")
         if s_ids and r_ids:
             notes.append(f"sentence similarity {b['score']:.2f}")
-        if any(sents["s"][i][2].get("boilerplate") for i in s_ids) or any(sents["r"][i][2].get("boilerplate") for i in r_ids):
+        if any(sents["s"][i].boilerplate for i in s_ids) or any(sents["r"][i].boilerplate for i in r_ids):
             notes.append("page debris (boilerplate), not counted as a claim")
-        glosses = [sents["s"][i][2].get("translation") for i in s_ids]
-        glosses = [g for g in glosses if isinstance(g, str) and g.strip()]
-        if glosses and not str(src.get("lang", "")).lower().startswith("en"):
+        glosses = [g for g in (sents["s"][i].translation for i in s_ids) if g is not None and g.strip()]
+        if glosses and not src.lang.lower().startswith("en"):
             notes.append("English gloss: " + " ".join(glosses))
         if notes:
             nel = ET.SubElement(unit, _q("notes"))

@@ -170,9 +170,9 @@ def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_l
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
     import aligner
     from aligner.io.output import check_output
-    from aligner.language import check_language
     from aligner.progress import stage_timer
     from aligner.structures import FINDING_TYPES
+    from aligner.text.language import check_language
 
     types = {t.strip() for t in fail_on.split(",") if t.strip()}
     if "any" in types:
@@ -227,8 +227,8 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
     from aligner.bilingual import read_bilingual
     from aligner.bilingual.audit import AuditOptions, audit_file, fails, parse_fail_on
     from aligner.io.output import check_output
-    from aligner.language import check_language
     from aligner.reports import render_audit
+    from aligner.text.language import check_language
 
     types = parse_fail_on(fail_on)
     fmt = fmt or ("xliff" if output and output.lower().endswith((".xlf", ".xliff")) else "text")
@@ -335,7 +335,7 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
 @click.pass_obj
 def regress(obj, directory, no_translate, mt_model, config_file, encoder):
     """Run every sample pair in DIRECTORY (default samples/) against its expected findings."""
-    from aligner.regression import format_results, pair_folders, run_pair_safely
+    from aligner.regression.samples import format_results, pair_folders, run_pair_safely
 
     settings = _settings(config_file)
     _check_models(obj["device"], encoder, mt_model)
@@ -369,7 +369,7 @@ def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output
     """Print the English machine translation of FILE, one sentence per line."""
     from aligner.io.hub import go_offline_if_unreachable
     from aligner.io.output import check_output
-    from aligner.language import check_language
+    from aligner.text.language import check_language
     from aligner.translation.translate_file import translate_file
 
     inputs = [file, config_file]
@@ -394,7 +394,7 @@ def models(languages, mt_model, config_file, verify) -> None:
     """Which encoder and MT models resolve, from where, and what is missing."""
     from aligner.encoder.model_status import describe_models
     from aligner.io.hub import check_model_path, go_offline_if_unreachable
-    from aligner.language import check_language
+    from aligner.text.language import check_language
 
     settings = _settings(config_file)
     languages = tuple(check_language(lang) for lang in languages)
@@ -419,9 +419,9 @@ def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_la
     """One SOURCE's claims against each RENDITION: a claim x rendition matrix."""
     from aligner.io.output import check_output
     from aligner.io.reading import read_text
-    from aligner.language import check_language
     from aligner.reports import render
     from aligner.reports.trace_json import trace_to_dict, trace_to_json
+    from aligner.text.language import check_language
     from aligner.trace.matrix import trace_texts
 
     inputs = [source, *renditions]

@@ -17,8 +17,19 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .alignment.sentence_alignment import (
+    AlignParams,
+    align_sentences,
+    background_sentences,
+    background_vectors,
+    cost_map,
+    translation_cost,
+)
+from .alignment.word_alignment import PieceVectors, align_words, mean_vector
 from .config import EncoderSettings, WordAlignmentSettings, load_config, section_settings
-from .differences import (
+from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
+from .errors import InputError, ModelUnavailable
+from .findings.differences import (
     FindingParams,
     TokenEvidence,
     added_dropped,
@@ -30,22 +41,11 @@ from .differences import (
     number_findings,
     relation,
 )
-from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
-from .errors import InputError, ModelUnavailable
 from .io.reading import ReadText, read_text
-from .language import check_language, detect_language
 from .reports import ReportViews
-from .segmentation import mark_boilerplate, segment
-from .sentence_alignment import (
-    AlignParams,
-    align_sentences,
-    background_sentences,
-    background_vectors,
-    cost_map,
-    translation_cost,
-)
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
-from .word_alignment import PieceVectors, align_words, mean_vector
+from .text.language import check_language, detect_language
+from .text.segmentation import mark_boilerplate, segment
 
 
 def warn(message: str) -> None:
@@ -462,7 +462,7 @@ def compare_embedded(
                 f"source and {tgt_cov:.0%} of the rendition have a counterpart; no findings listed"
             )
         else:
-            from .claims import ClaimParams, claim_findings
+            from .findings.claims import ClaimParams, claim_findings
 
             claims = claim_findings(
                 src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})),

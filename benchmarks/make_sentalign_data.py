@@ -118,7 +118,7 @@ def hansard_pairs() -> list[tuple[str, str]]:
 def case_documents() -> list[list[tuple[str, str]]]:
     """The faithful French cases with as many sentences on both sides, one list of
     sentence pairs per case."""
-    from aligner.segmentation import segment
+    from aligner.text.segmentation import segment
 
     docs = []
     for line in (SHARED / "findings" / "cases.jsonl").read_text(encoding="utf-8").splitlines():
@@ -229,7 +229,7 @@ VARIANTS = {
 def real_documents() -> list[dict]:
     import tomllib
 
-    from aligner.segmentation import segment
+    from aligner.text.segmentation import segment
 
     docs = []
     for name, gold in HAND_GOLD.items():

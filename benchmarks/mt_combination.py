@@ -33,7 +33,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from aligner.pipeline import load_models
-    from aligner.regression import pair_folders, run_pair
+    from aligner.regression.samples import pair_folders, run_pair
 
     rows = []
     for label, mt in (("direct only", None), ("direct + MT path", args.mt_model)):

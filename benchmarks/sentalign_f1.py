@@ -108,7 +108,7 @@ def embed_all(data: dict[str, list[dict]], threads: int) -> tuple[dict[tuple[str
     import torch
 
     from aligner.pipeline import load_models
-    from aligner.segmentation import tokenize
+    from aligner.text.segmentation import tokenize
 
     torch.set_num_threads(threads)
     models = load_models()
@@ -129,8 +129,8 @@ def embed_all(data: dict[str, list[dict]], threads: int) -> tuple[dict[tuple[str
 def run_variant(
     docs: list[dict], vectors: dict, background: np.ndarray | None, overrides: dict[str, Any]
 ) -> tuple[list[list[Bead]], float]:
+    from aligner.alignment.sentence_alignment import AlignParams, align_sentences
     from aligner.config import load_config
-    from aligner.sentence_alignment import AlignParams, align_sentences
 
     over = dict(overrides)
     use_bg = over.pop("background", True)
@@ -179,7 +179,7 @@ def pairwise_gap(data: dict[str, list[dict]], vectors: dict, background: np.ndar
     (gold 1-0 / 0-1) and from the neighbours of gold pairs (the near misses the DP must
     refuse). The threshold minimising the errors of both kinds, weighted equally per
     class, is returned with the class sizes."""
-    from aligner.sentence_alignment import AlignParams, one_to_one_costs
+    from aligner.alignment.sentence_alignment import AlignParams, one_to_one_costs
 
     params = AlignParams.from_config({})
     pos: list[float] = []
@@ -225,7 +225,7 @@ def main() -> None:
         name, _, kv = spec.partition(":")
         variants[name] = {k: float(v) if k != "max_bead" else int(v) for k, v in (p.split("=") for p in kv.split(","))}
     if args.band_only:
-        import aligner.sentence_alignment as sa
+        import aligner.alignment.sentence_alignment as sa
 
         sa._FULL_DP_CELLS = 0  # benchmark switch: exercise the band on every size
     data = load_data(args.data.split(","))

@@ -354,7 +354,7 @@ def compare_child(args) -> None:
     t0 = time.perf_counter()
     _setup(args.threads)
     from aligner.pipeline import CompareOptions, compare_files, load_models
-    from aligner.segmentation import segment
+    from aligner.text.segmentation import segment
 
     def count(text: str) -> int:
         return len(segment(text, "fr")[0])

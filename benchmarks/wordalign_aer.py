@@ -18,12 +18,12 @@ matches subwords, ``word`` averages each word's subwords first), centring (``non
 ``lang``: subtract the mean piece vector of each language side of the batch before
 the cosine; ``all``: one mean over both sides; ``sent``: each sentence's own mean;
 ``lang-z``: per-side mean and per-dimension scale), matching method (see
-``aligner.word_alignment.match``), SimAlign's distortion prior, and two script-only
+``aligner.alignment.word_alignment.match``), SimAlign's distortion prior, and two script-only
 options: ``sim=dot`` (softmax extraction on dot products, as awesome-align does) and
 ``punct=block`` (punctuation may only link to punctuation), and a null threshold
 (``--null``: links whose similarity is below it are dropped). Variants with ``sim=cos``,
 ``punct=free``, no null threshold and centring none/lang/all/sent run through
-``aligner.word_alignment.align_words`` itself (the library path); the others use this
+``aligner.alignment.word_alignment.align_words`` itself (the library path); the others use this
 script's own matrix code.
 
 Each row also shows AER on the odd and even lines separately: a choice that only wins
@@ -277,7 +277,7 @@ class Runner:
         return self.cache[key]
 
     def predict(self, v: Variant) -> list[Links]:
-        from aligner.word_alignment import (
+        from aligner.alignment.word_alignment import (
             PieceVectors,
             align_words,
             apply_distortion,

@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.word_alignment import PieceVectors, align_words, grow_diag_links, match, mean_vector
+from aligner.alignment.word_alignment import (
+    PieceVectors,
+    align_words,
+    grow_diag_links,
+    match,
+    mean_vector,
+)
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.cues import (
+from aligner.findings.cues import (
     Cue,
     _build,
     antonyms_of,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from aligner.cues import are_opposed, concepts_of, find_cues, has_lexicon
-from aligner.segmentation import segment
+from aligner.findings.cues import are_opposed, concepts_of, find_cues, has_lexicon
+from aligner.text.segmentation import segment
 
 
 @dataclass(frozen=True)
@@ -396,8 +396,8 @@ def test_language_codes_and_the_configs_directory_have_one_helper_each() -> None
     """Every stage looks languages up by the same base code and finds its data in the
     same ``configs`` directory (they were normalised and located in several places)."""
     from aligner.config import configs_root
-    from aligner.cues import cues_dir
-    from aligner.language import base_language, check_language
+    from aligner.findings.cues import cues_dir
+    from aligner.text.language import base_language, check_language
 
     codes = ("fr-CA", "pt_BR", " FR ", "", "zh-Hant-TW")
     assert [base_language(c) for c in codes] == ["fr", "pt", "fr", "", "zh"]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.normalization import (
+from aligner.text.normalization import (
     DateMention,
     Numeral,
     Quantity,

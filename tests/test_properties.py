@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from aligner.alignment.sentence_alignment import AlignParams, align_sentences
 from aligner.config import load_config
-from aligner.differences import FindingParams, TokenEvidence, added_dropped, diff_scores
+from aligner.findings.differences import FindingParams, TokenEvidence, added_dropped, diff_scores
 from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_documents, prepare_document
-from aligner.segmentation import mark_boilerplate, segment, tokenize
-from aligner.sentence_alignment import AlignParams, align_sentences
 from aligner.structures import Bead, Document, Finding
+from aligner.text.segmentation import mark_boilerplate, segment, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 BOILERPLATE = load_config()["boilerplate"]

@@ -23,7 +23,7 @@ def test_regress_over_samples_exits_zero():
 
 def test_regress_reports_a_missed_high_severity_finding(tmp_path):
     from aligner.pipeline import load_models
-    from aligner.regression import format_results, run_pair
+    from aligner.regression.samples import format_results, run_pair
 
     pair = tmp_path / "pair"
     pair.mkdir()

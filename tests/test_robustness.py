@@ -32,7 +32,7 @@ from aligner.errors import InputError
 from aligner.io.reading import ReadText, read_text
 from aligner.pipeline import CompareOptions, compare_documents, compare_files, prepare_document
 from aligner.reports.json_report import to_json_dict
-from aligner.segmentation import segment
+from aligner.text.segmentation import segment
 
 FR = (
     "L'armée irakienne a repris la ville de Rutba samedi. "
@@ -517,7 +517,7 @@ def test_3000_sentences_align_in_bounded_memory():
     process: peak memory grows by far less than one all-pairs matrix would take."""
     code = r"""
 import resource, time, numpy as np
-from aligner.sentence_alignment import align_sentences
+from aligner.alignment.sentence_alignment import align_sentences
 rng = np.random.default_rng(3000)
 n = 3000
 src = rng.normal(size=(n, 64))

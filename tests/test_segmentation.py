@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.config import load_config
-from aligner.segmentation import mark_boilerplate, segment, tokenize
+from aligner.text.segmentation import mark_boilerplate, segment, tokenize
 
 
 def toks(text: str, lang: str) -> list[str]:

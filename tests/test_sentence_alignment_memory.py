@@ -9,7 +9,7 @@ import tracemalloc
 
 import numpy as np
 
-from aligner.sentence_alignment import AlignParams, _find_moved
+from aligner.alignment.sentence_alignment import AlignParams, _find_moved
 
 
 def test_moved_pass_never_holds_the_quadratic_matrix():
@@ -36,7 +36,7 @@ def test_moved_pass_never_holds_the_quadratic_matrix():
 
 def test_blocked_mutual_best_equals_the_dense_computation(monkeypatch):
     """Blocks of a few rows give the same best matches as the whole matrix at once."""
-    import aligner.sentence_matching as sm
+    import aligner.alignment.sentence_matching as sm
 
     rng = np.random.default_rng(1)
     s = rng.normal(size=(57, 32))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.sentence_alignment import AlignParams, align_sentences, one_to_one_costs
+from aligner.alignment.sentence_alignment import AlignParams, align_sentences, one_to_one_costs
 
 
 def _document(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from aligner.alignment.sentence_alignment import AlignParams, align_sentences
 from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_documents, prepare_document
-from aligner.sentence_alignment import AlignParams, align_sentences
 
 TRAINS = "The regional council voted on Monday to keep the night trains running between Graz and Villach until 2027."
 TRAINS_NOT = TRAINS.replace("voted on Monday to keep", "voted on Monday not to keep")

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from aligner.io.reading import read_text
-from aligner.segmentation import segment
 from aligner.structures import Bead, Document, Finding, Link, Span
+from aligner.text.segmentation import segment
 from aligner.trace.additions import Addition, group_additions
 from aligner.trace.claims import TraceParams, source_claims
 from aligner.trace.status import claim_status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.word_alignment import (
+from aligner.alignment.word_alignment import (
     PieceVectors,
     align_words,
     apply_distortion,

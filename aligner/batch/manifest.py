@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..language import check_language
+from ..text.language import check_language
 
 FIELDS = ("id", "source", "rendition", "source_lang", "rendition_lang")
 

@@ -25,7 +25,6 @@ from .. import __version__
 from ..encoder.embedding import embedding_notes
 from ..errors import InputError
 from ..io.reading import ReadText
-from ..language import check_language, detect_language
 from ..pipeline import (
     CompareOptions,
     Comparison,
@@ -36,6 +35,7 @@ from ..pipeline import (
     prepare_document,
 )
 from ..structures import FINDING_TYPES, Finding
+from ..text.language import check_language, detect_language
 from .model import BilingualFile, SegmentPair
 
 STATUSES = ("translated", "untranslated", "empty", "identical", "empty-source", "debris", "unrelated")

@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from ..alignment.word_alignment import PieceVectors
 from ..config import EncoderSettings, default_settings
 from ..errors import InputError, ModelUnavailable
 from ..io.hub import cached_snapshot, hub_reachable, looks_like_path, offline_forced
-from ..word_alignment import PieceVectors
 from . import packed_forward
 
 

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ..alignment.word_alignment import align_words, mean_vector
 from ..config import WordAlignmentSettings, default_settings
 from ..encoder.embedding import Encoder
 from ..errors import InputError, terminal_safe
-from ..word_alignment import align_words, mean_vector
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from ..alignment.word_alignment import PieceVectors
 from ..encoder.embedding import EmbeddedSentence
 from ..errors import InputError
-from ..language import check_language, detect_language
 from ..pipeline import Models, _sentence_words, prepare_document, sentence_beads
-from ..segmentation import tokenize
 from ..structures import Bead, Document, Sentence
-from ..word_alignment import PieceVectors
+from ..text.language import check_language, detect_language
+from ..text.segmentation import tokenize
 from .reading import ReadText, read_text
 
 

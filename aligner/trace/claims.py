@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from ..segmentation import norm_form, stopwords
 from ..structures import Document, Span
+from ..text.segmentation import norm_form, stopwords
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError, ModelUnavailable
 from ..io.cache import atomic_write, cache_dir, locked, sha256_bytes, sha256_file
-from ..language import base_language
+from ..text.language import base_language
 from .settings import translation_settings
 
 __all__ = [

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..differences import EXPLAINED, TokenEvidence
+from ..alignment.word_alignment import PieceVectors, align_words
 from ..encoder.embedding import EmbeddedSentence, Encoder
-from ..segmentation import tokenize
+from ..findings.differences import EXPLAINED, TokenEvidence
 from ..structures import Bead, Document, Token
-from ..word_alignment import PieceVectors, align_words
+from ..text.segmentation import tokenize
 
 SURPRISE_LOGPROB = -4.0
 LOW_COVERAGE = 0.15

@@ -23,19 +23,19 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .cues import are_antonyms, find_cues, has_lexicon, scope_of
-from .differences import _overlap
-from .locale_data import is_calendar_word
-from .normalization import (
+from ..structures import Bead, Document, Finding, Link
+from ..text.locale_data import is_calendar_word
+from ..text.normalization import (
     dates_agree,
     extract_dates,
     extract_quantities,
     quantities_agree,
     same_entity,
 )
+from ..text.segmentation import norm_form, stopwords
+from .cues import are_antonyms, find_cues, has_lexicon, scope_of
+from .differences import _overlap
 from .opposites import are_opposed
-from .segmentation import norm_form, stopwords
-from .structures import Bead, Document, Finding, Link
 
 WEAKENERS = frozenset({"hedge", "attribution", "downtoner", "conditional"})
 # Cues balance each other across the two sides when their families meet:

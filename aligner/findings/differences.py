@@ -3,7 +3,7 @@
 This module is pure: it takes two segmented documents, their sentence beads and
 per-token alignment evidence (:class:`TokenEvidence`), and returns findings and
 token difference scores. Claim-level comparisons (cues, numbers, names, polarity)
-live in :mod:`aligner.claims` and are called from :func:`find_differences`.
+live in :mod:`aligner.findings.claims` and are called from :func:`find_differences`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .segmentation import norm_form, stopwords
-from .structures import Bead, Document, Finding, Span, Token
+from ..structures import Bead, Document, Finding, Span, Token
+from ..text.segmentation import norm_form, stopwords
 
 # Similarity calibration (e5-small, layers 5-7, "query: " prefix; measured on the
 # seed pairs): a best cosine at or above HIGH means "clearly has a counterpart", at
@@ -177,7 +177,7 @@ def _name_chunks(doc: Document, tokens: Sequence[int]) -> list[str]:
 def _entity_counterpart(span_text: str, other: Document, other_tokens: Sequence[int]) -> str | None:
     """A name on the other side that is the same entity (alias, acronym, spelling
     variant): 'l'UGP' and 'Popular Mobilization Forces' are no added/dropped pair."""
-    from .normalization import same_entity
+    from ..text.normalization import same_entity
 
     for chunk in _name_chunks(other, other_tokens):
         same, why = same_entity(span_text, chunk)

@@ -22,8 +22,8 @@ from typing import Any
 
 import regex
 
-from .config import language_resources
-from .structures import Sentence, Token
+from ..config import language_resources
+from ..structures import Sentence, Token
 
 _SPACE_GROUP = "[ \u00a0\u202f\u2009]"
 _TOKEN_RE = regex.compile(

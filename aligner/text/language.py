@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import regex
 
-from .config import known_languages
-from .errors import InputError
+from ..config import known_languages
+from ..errors import InputError
 
 _URL = regex.compile(r"(?:https?://|www\.)\S+")
 

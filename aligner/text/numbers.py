@@ -1,7 +1,7 @@
 """Numbers in any language with a pack: digits in either locale convention, native
 digits, number words, ordinals, multiplicative numerals (十二万), magnitude words.
 
-Split from :mod:`aligner.normalization` (which re-exports it).
+Split from :mod:`aligner.text.normalization` (which re-exports it).
 
 Separator rule for digits (the one genuinely ambiguous case is spelled out):
 

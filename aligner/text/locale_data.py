@@ -24,7 +24,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from .config import known_languages, language_resources
+from ..config import known_languages, language_resources
 from .language import base_language as _base
 
 __all__ = [

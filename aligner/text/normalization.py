@@ -9,10 +9,10 @@ French elisions as their own tokens, "10 000" / "3,5" / "2024-02-03" / an abbrev
 "É.-U." kept whole) and a language code; results carry token index ranges
 ``[start, end)`` so the caller can map them back to character offsets.
 
-Split by job: :mod:`aligner.numbers` (digits in either locale convention, number
-words, the separator rule), :mod:`aligner.dates`, :mod:`aligner.names`; this module
+Split by job: :mod:`aligner.text.numbers` (digits in either locale convention, number
+words, the separator rule), :mod:`aligner.text.dates`, :mod:`aligner.text.names`; this module
 reads quantities (a number with its unit, currency or percent sign) and re-exports the
-others, so ``from aligner.normalization import ...`` keeps working.
+others, so ``from aligner.text.normalization import ...`` keeps working.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .config import configs_root
-from .language import base_language as _base_lang
+from ..config import configs_root
+from ..text.language import base_language as _base_lang
 from .opposites import are_opposed, concepts_of
 
 __all__ = [
@@ -179,7 +179,7 @@ class CueLexicon:
 @lru_cache(maxsize=1)
 def _elision_re() -> re.Pattern[str]:
     """Elided prefixes of every language pack (French « l' », Italian « dell' »)."""
-    from .config import known_languages, language_resources
+    from ..config import known_languages, language_resources
 
     prefixes = {_norm(e).rstrip("'") for code in known_languages() for e in language_resources(code).get("elisions", [])}
     if not prefixes:
@@ -191,11 +191,11 @@ def _elision_re() -> re.Pattern[str]:
 def _segmented(chunk: str, lang: str) -> list[str] | None:
     """Words of an unspaced chunk (Chinese) cut by the language's segmenter, as the
     text is; None when the language has none or the chunk needs none."""
-    from .config import language_resources
+    from ..config import language_resources
 
     if not lang or language_resources(lang).get("segmenter") is None or not _HAN.search(chunk):
         return None
-    from .segmentation import tokenize
+    from ..text.segmentation import tokenize
 
     return [_norm(t.text) for t in tokenize(chunk, 0, len(chunk), lang)]
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, terminal_safe
-from .pipeline import CompareOptions, Comparison, Models, compare_files
-from .structures import FINDING_TYPES, Finding, Span
+from ..errors import InputError, terminal_safe
+from ..pipeline import CompareOptions, Comparison, Models, compare_files
+from ..structures import FINDING_TYPES, Finding, Span
 
 
 @dataclass

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import configs_root
-from .language import base_language as _base
+from ..config import configs_root
+from ..text.language import base_language as _base
 
 __all__ = ["are_opposed", "concepts_of"]
 

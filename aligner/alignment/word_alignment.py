@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import default_settings
+from ..config import default_settings
 
 METHODS = ("argmax", "itermax", "mwmf")
 # Also accepted by :func:`match` (T, TH numbers): see the module docstring.

@@ -1,7 +1,7 @@
 """Dates as written, in any language with a pack, and whether two of them agree.
 
-Split from :mod:`aligner.normalization` (which re-exports it). Month and weekday names
-come from CLDR through :func:`aligner.locale_data.date_names`; the rules that tell a
+Split from :mod:`aligner.text.normalization` (which re-exports it). Month and weekday names
+come from CLDR through :func:`aligner.text.locale_data.date_names`; the rules that tell a
 month from a common word, the order of numeric dates and the year/month/day signs of
 Chinese dates come from the language packs, so no name of any language is written here.
 """

@@ -1,6 +1,6 @@
 """Names: whether two spellings, in any script, denote one entity.
 
-Split from :mod:`aligner.normalization` (which re-exports it). Names in other scripts
+Split from :mod:`aligner.text.normalization` (which re-exports it). Names in other scripts
 are transliterated with anyascii before they are compared; the cross-language alias
 groups are read from the ``[aliases]`` tables of ``configs/cues/*.toml``.
 """
@@ -26,7 +26,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 def _name_articles() -> frozenset[str]:
     """Articles that do not make a name different ("al-Nouri" / "Nuri", "the Hague" /
     « La Haye »): the ``name_articles`` of every language pack, after transliteration."""
-    from .config import known_languages, language_resources
+    from ..config import known_languages, language_resources
 
     words: set[str] = set()
     for code in known_languages():
@@ -135,7 +135,7 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def _cues_dir() -> Path:
-    from .cues import cues_dir  # the aliases live beside the cue lexicons
+    from ..findings.cues import cues_dir  # the aliases live beside the cue lexicons
 
     return cues_dir()
 

@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from .segmentation import segment
+from ..structures import Bead
+from ..text.segmentation import segment
 from .sentence_matching import band_from_anchors, mutual_best
-from .structures import Bead
 
 _FULL_DP_CELLS = 160_000
 _DERIVED = frozenset({"cost_scale", "cost_shift"})  # set per document pair, not configured

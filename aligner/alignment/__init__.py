@@ -1,0 +1,1 @@
+"""Alignment: sentence beads and word links."""

@@ -1,0 +1,1 @@
+"""Findings: cue lexicons, claim checks and added/dropped content."""

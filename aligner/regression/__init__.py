@@ -1,0 +1,1 @@
+"""Regression: the sample pairs run against their expected findings."""

@@ -1,0 +1,1 @@
+"""Text: segmentation, language codes and locale data, numbers, dates and names."""

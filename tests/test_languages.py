@@ -278,6 +278,8 @@ def test_language_without_a_pack_still_compares(models) -> None:
         ("fa", "وزیر این پول را نمی‌پذیرد.", "negator", "نمی\u200cپذیرد"),
         ("tr", "Sorunun çözülmemesi halinde grev yapılacak.", "negator", "çözülmemesi"),
         ("zh", "据统计，今年降雨偏多。", "attribution", "据统计"),
+        ("es", "Un estudio sugiere que el consumo de legumbres reduce el riesgo.", "hedge", "sugiere"),
+        ("de", "Die Daten legen nahe, dass die Zahl steigt.", "hedge", "legen nahe"),
     ],
 )
 def test_reporting_forms_and_negators_per_language(lang: str, sentence: str, category: str, cue: str) -> None:
@@ -305,6 +307,9 @@ def test_cues_are_looked_up_per_side_language() -> None:
         ("arttı", "tr", "düştü", "tr"),
         ("افزایش", "fa", "baisse", "fr"),
         ("assolto", "it", "convicted", "en"),
+        # A court dismissing a suit is the opposite of upholding it.
+        ("desestimado", "es", "upheld", "en"),
+        ("stattgegeben", "de", "dismissed", "en"),
     ],
 )
 def test_antonyms_across_languages(a: str, lang_a: str, b: str, lang_b: str) -> None:

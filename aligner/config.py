@@ -283,6 +283,7 @@ class WordAlignmentSettings(_Section):
     token_type: str = field(metadata=_spec("str", choices=("bpe", "word")))
     center: bool = field(metadata=_spec("bool"))
     pretokenized_layer: int = field(metadata=_spec("int", lo=0, hi=64))
+    calibration_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,41 @@ class Models:
     background: np.ndarray | None = field(default=None, repr=False)
     parallel: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
+    word_shifts: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+
+    def _translation_word_similarity(self, src_lang: str, tgt_lang: str) -> float | None:
+        """Median best similarity of the words of the parallel sentences of the two
+        languages to their translation (both directions), or None without them."""
+        par = self.config.get("sentence_alignment", {}).get("parallel", {})
+        if not par.get(src_lang) or not par.get(tgt_lang):
+            return None
+        sims: list[float] = []
+        for a, b in zip(par[src_lang], par[tgt_lang], strict=False):
+            s = prepare_document(ReadText(a, "", "utf-8", ""), src_lang, self.config, "source")
+            t = prepare_document(ReadText(b, "", "utf-8", ""), tgt_lang, self.config, "rendition")
+            se, te = embed_document(s, self), embed_document(t, self)
+            wa = align_words(_bead_side(s, se, range(len(s.sentences))), _bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
+            sims += [v for k, v in wa.src_best.items() if s.tokens[k].kind == "word"]
+            sims += [v for k, v in wa.tgt_best.items() if t.tokens[k].kind == "word"]
+        return float(np.median(sims)) if sims else None
+
+    def pair_word_shift(self, src_lang: str, tgt_lang: str) -> float:
+        """What is added to word similarities between these two languages: their gap
+        to the reference pair's (median best match of a word to its translation in the
+        parallel sentences) times ``[word_alignment] calibration_share``; 0 for one
+        language, the reference pair, or a language without parallel sentences."""
+        key = (src_lang, tgt_lang)
+        if key not in self.word_shifts:
+            reference = str(self.config.get("sentence_alignment", {}).get("calibration_reference") or "")
+            ref = tuple(reference.split("-", 1))
+            shift = 0.0
+            if src_lang != tgt_lang and len(ref) == 2 and (src_lang, tgt_lang) != ref:
+                mine, theirs = self._translation_word_similarity(src_lang, tgt_lang), self._translation_word_similarity(*ref)
+                if mine is not None and theirs is not None:
+                    share = section_settings(self.config, WordAlignmentSettings).calibration_share or 0.0
+                    shift = share * max(0.0, theirs - mine)
+            self.word_shifts[key] = shift
+        return self.word_shifts[key]
 
     def _parallel_vectors(self, lang: str) -> np.ndarray | None:
         """The encoder's vectors of ``lang``'s parallel calibration sentences (None
@@ -276,6 +311,7 @@ def align_documents(
     timer: _Timer,
     background: np.ndarray | None = None,
     pair_map: tuple[float, float] = (1.0, 0.0),
+    word_shift: float = 0.0,
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
     """Sentence beads, then word links inside each bead."""
     with timer.stage("align_sentences"):
@@ -307,6 +343,10 @@ def align_documents(
                     tgt_ev.best[k] = wa.tgt_best.get(k, 0.0)
         window = int(config.get("findings", {}).get("nearby_window", 2))
         nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
+        if word_shift:
+            for ev in (src_ev, tgt_ev):
+                ev.best = np.minimum(ev.best + word_shift, 1.0)
+                ev.near = np.minimum(ev.near + word_shift, 1.0)
     return beads, links, src_ev, tgt_ev
 
 
@@ -434,7 +474,7 @@ def compare_embedded(
     background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
         src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background,
-        models.pair_cost_map(src.lang, tgt.lang),
+        models.pair_cost_map(src.lang, tgt.lang), models.pair_word_shift(src.lang, tgt.lang),
     )
 
     if translator is not None:

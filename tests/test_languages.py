@@ -335,6 +335,10 @@ def test_distant_pair_costs_are_calibrated_onto_the_reference_pair(models) -> No
     assert models.pair_cost_map("fr", "en") == (1.0, 0.0)  # the reference pair itself
     assert models.pair_cost_map("en", "en") == (1.0, 0.0)  # re-tellings: unchanged
     assert models.pair_cost_map("nl", "en") == (1.0, 0.0)  # no parallel sentences
+    # Word similarities: zh-en runs lower than fr-en and is raised part of the way.
+    assert 0.0 < models.pair_word_shift("zh", "en") < 0.2
+    assert models.pair_word_shift("fr", "en") == 0.0
+    assert models.pair_word_shift("en", "en") == 0.0
 
 
 def test_chinese_three_sentence_translation_pairs_every_sentence(models) -> None:

@@ -26,21 +26,21 @@ from .alignment.sentence_alignment import (
     translation_cost,
 )
 from .alignment.word_alignment import PieceVectors, align_words, mean_vector
-from .config import EncoderSettings, WordAlignmentSettings, load_config, section_settings
+from .config import (
+    ClaimsSettings,
+    ConfidenceSettings,
+    EncoderSettings,
+    FindingsSettings,
+    WordAlignmentSettings,
+    load_config,
+    section_settings,
+)
 from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
-from .findings.differences import (
-    FindingParams,
-    TokenEvidence,
-    added_dropped,
-    all_sentences_paired,
-    calibrated,
-    coverage,
-    diff_scores,
-    merge_findings,
-    number_findings,
-    relation,
-)
+from .findings.merging import calibrated, merge_findings, number_findings
+from .findings.relation import all_sentences_paired, coverage, relation
+from .findings.span_checks import added_dropped
+from .findings.token_evidence import TokenEvidence, diff_scores
 from .io.reading import ReadText, read_text
 from .reports import ReportViews
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
@@ -341,7 +341,7 @@ def align_documents(
             for sid in bead.rendition:
                 for k in tgt.sentences[sid].token_range:
                     tgt_ev.best[k] = wa.tgt_best.get(k, 0.0)
-        window = int(config.get("findings", {}).get("nearby_window", 2))
+        window = section_settings(config, FindingsSettings).nearby_window
         nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
         if word_shift:
             for ev in (src_ev, tgt_ev):
@@ -467,6 +467,7 @@ def compare_embedded(
     wa_settings = section_settings(config, WordAlignmentSettings)
     method = options.method or wa_settings.method
     token_type = wa_settings.token_type
+    fs = section_settings(config, FindingsSettings)
     notes = notes if notes is not None else []
     mt_desc: dict[str, Any] = {"used": False}
     if translator is not None:
@@ -481,7 +482,7 @@ def compare_embedded(
         from .translation.mt_alignment import combine, forced_decoding, mt_path
 
         with timer.stage("mt_alignment"):
-            mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type)
+            mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type, fs.explained_sim)
         with timer.stage("mt_scoring"):
             try:
                 forced_decoding(src, tgt, beads, translator, mt)
@@ -490,11 +491,10 @@ def compare_embedded(
         combine(src, tgt, src_ev, tgt_ev, mt)
 
     with timer.stage("differences"):
-        src_scores = diff_scores(src, src_ev)
-        tgt_scores = diff_scores(tgt, tgt_ev)
-        src_cov, tgt_cov = coverage(src, src_ev), coverage(tgt, tgt_ev)
-        rel = relation(src_cov, tgt_cov, all_sentences_paired(src, tgt, beads))
-        params = FindingParams.from_config(config.get("findings", {}))
+        src_scores = diff_scores(src, src_ev, fs)
+        tgt_scores = diff_scores(tgt, tgt_ev, fs)
+        src_cov, tgt_cov = coverage(src, src_ev, fs), coverage(tgt, tgt_ev, fs)
+        rel = relation(src_cov, tgt_cov, fs, all_sentences_paired(src, tgt, beads))
         if rel == "unrelated":
             findings: list[Finding] = []
             note = (
@@ -502,16 +502,17 @@ def compare_embedded(
                 f"source and {tgt_cov:.0%} of the rendition have a counterpart; no findings listed"
             )
         else:
-            from .findings.claims import ClaimParams, claim_findings
+            from .findings.claims import claim_findings
 
-            claims = claim_findings(
-                src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})),
+            claims, claim_notes = claim_findings(
+                src, tgt, beads, links, section_settings(config, ClaimsSettings),
                 name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
             )
-            spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
-            findings = calibrated(merge_findings(claims, spans, params), config.get("confidence", {}))
+            notes.extend(claim_notes)
+            spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, fs)
+            findings = calibrated(merge_findings(claims, spans, fs), section_settings(config, ConfidenceSettings).table)
             note = ""
-        floor = options.min_confidence if options.min_confidence is not None else float(config.get("findings", {}).get("min_confidence", 0.0))
+        floor = options.min_confidence if options.min_confidence is not None else fs.min_confidence
         findings = number_findings([f for f in findings if f.confidence >= floor])
 
     counts = {t: 0 for t in FINDING_TYPES}

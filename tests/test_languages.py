@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from aligner.findings.cues import are_opposed, concepts_of, find_cues, has_lexicon
+from aligner.findings.cue_matching import find_cues
+from aligner.findings.lexicon import has_lexicon
+from aligner.findings.opposites import are_opposed, concepts_of
 from aligner.text.segmentation import segment
 
 
@@ -405,7 +407,7 @@ def test_language_codes_and_the_configs_directory_have_one_helper_each() -> None
     """Every stage looks languages up by the same base code and finds its data in the
     same ``configs`` directory (they were normalised and located in several places)."""
     from aligner.config import configs_root
-    from aligner.findings.cues import cues_dir
+    from aligner.findings.lexicon import cues_dir
     from aligner.text.language import base_language, check_language
 
     codes = ("fr-CA", "pt_BR", " FR ", "", "zh-Hant-TW")

@@ -11,14 +11,13 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import __version__
 from .alignment.sentence_alignment import (
-    AlignParams,
     align_sentences,
     background_sentences,
     background_vectors,
@@ -26,7 +25,13 @@ from .alignment.sentence_alignment import (
     translation_cost,
 )
 from .alignment.word_alignment import PieceVectors, align_words, mean_vector
-from .config import EncoderSettings, WordAlignmentSettings, load_config, section_settings
+from .config import (
+    EncoderSettings,
+    SentenceAlignmentSettings,
+    WordAlignmentSettings,
+    load_config,
+    section_settings,
+)
 from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
 from .findings.differences import (
@@ -94,7 +99,7 @@ class Models:
         vectors = [self._parallel_vectors(lang) for lang in (src_lang, tgt_lang, *ref)]
         if any(v is None or not len(v) for v in vectors):
             return 1.0, 0.0
-        params = AlignParams.from_config(section)
+        params = section_settings(self.config, SentenceAlignmentSettings)
         background = self.sentence_background()
         pair = translation_cost(vectors[0], vectors[1], params, background)
         reference_cost = translation_cost(vectors[2], vectors[3], params, background)
@@ -253,15 +258,15 @@ def sentence_beads(
     """Sentence alignment of two embedded documents with the configured parameters
     (``background``: :meth:`Models.sentence_background`; ``pair_map``:
     :meth:`Models.pair_cost_map` of the two documents' languages)."""
-    params = AlignParams.from_config(config.get("sentence_alignment", {}))
     return align_sentences(
         np.stack([e.vector for e in src_emb]),
         np.stack([e.vector for e in tgt_emb]),
-        replace(params, cost_scale=pair_map[0], cost_shift=pair_map[1]),
+        section_settings(config, SentenceAlignmentSettings),
         np.array([s.boilerplate for s in src.sentences]),
         np.array([s.boilerplate for s in tgt.sentences]),
         background,
         ([len(s.text) for s in src.sentences], [len(s.text) for s in tgt.sentences]),
+        pair_map=pair_map,
     )
 
 

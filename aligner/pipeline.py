@@ -11,20 +11,19 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from . import __version__
+from .alignment.document_alignment import align_documents, sentence_words
 from .alignment.sentence_alignment import (
-    align_sentences,
     background_sentences,
     background_vectors,
     cost_map,
     translation_cost,
 )
-from .alignment.word_alignment import PieceVectors, align_words, mean_vector
 from .config import (
     EncoderSettings,
     SentenceAlignmentSettings,
@@ -36,7 +35,6 @@ from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
 from .findings.differences import (
     FindingParams,
-    TokenEvidence,
     added_dropped,
     all_sentences_paired,
     calibrated,
@@ -221,142 +219,9 @@ def prepare_document(read: ReadText, lang: str | None, config: dict[str, Any], r
     return doc
 
 
-def _sentence_words(doc: Document) -> list[list[str]]:
-    return [[doc.tokens[k].text for k in s.token_range] for s in doc.sentences]
-
-
-def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[int]) -> PieceVectors:
-    """Piece vectors of a bead side's words and numbers (punctuation never aligns)."""
-    parts: list[PieceVectors] = []
-    offsets: list[int] = []
-    for sid in sids:
-        s = doc.sentences[sid]
-        pv = emb[sid].pieces
-        keep = [k - s.token_start for k in s.token_range if doc.tokens[k].kind in ("word", "number")]
-        pv = pv.select_words(keep)
-        parts.append(pv)
-        offsets.append(s.token_start)
-    if not parts:
-        return PieceVectors(np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
-    return PieceVectors.concat(parts, offsets)
-
-
 def embed_document(doc: Document, models: Models, label: str = "embedding source") -> list[EmbeddedSentence]:
     """Sentence and piece vectors of every sentence of ``doc``."""
-    return models.encoder.embed(_sentence_words(doc), progress=models.progress, label=label)
-
-
-def sentence_beads(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
-    background: np.ndarray | None = None,
-    pair_map: tuple[float, float] = (1.0, 0.0),
-) -> list[Bead]:
-    """Sentence alignment of two embedded documents with the configured parameters
-    (``background``: :meth:`Models.sentence_background`; ``pair_map``:
-    :meth:`Models.pair_cost_map` of the two documents' languages)."""
-    return align_sentences(
-        np.stack([e.vector for e in src_emb]),
-        np.stack([e.vector for e in tgt_emb]),
-        section_settings(config, SentenceAlignmentSettings),
-        np.array([s.boilerplate for s in src.sentences]),
-        np.array([s.boilerplate for s in tgt.sentences]),
-        background,
-        ([len(s.text) for s in src.sentences], [len(s.text) for s in tgt.sentences]),
-        pair_map=pair_map,
-    )
-
-
-def align_documents(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
-    method: str,
-    token_type: str,
-    timer: _Timer,
-    background: np.ndarray | None = None,
-    pair_map: tuple[float, float] = (1.0, 0.0),
-) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
-    """Sentence beads, then word links inside each bead."""
-    with timer.stage("align_sentences"):
-        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background, pair_map)
-    with timer.stage("align_words"):
-        # Centring (subtracting each language side's mean vector before matching)
-        # removes the language component that all of one side's vectors share.
-        center = section_settings(config, WordAlignmentSettings).center
-        src_shift = mean_vector(e.pieces for e in src_emb) if center else None
-        tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
-        links: list[Link] = []
-        src_ev = TokenEvidence.empty(len(src.tokens))
-        tgt_ev = TokenEvidence.empty(len(tgt.tokens))
-        for bead in beads:
-            if not bead.source or not bead.rendition:
-                continue
-            sp = _bead_side(src, src_emb, bead.source)
-            tp = _bead_side(tgt, tgt_emb, bead.rendition)
-            wa = align_words(sp, tp, method=method, token_type=token_type, src_shift=src_shift, tgt_shift=tgt_shift)
-            for a, b, score in wa.links:
-                links.append(Link(a, b, round(score, 4)))
-                src_ev.aligned[a] = True
-                tgt_ev.aligned[b] = True
-            for sid in bead.source:
-                for k in src.sentences[sid].token_range:
-                    src_ev.best[k] = wa.src_best.get(k, 0.0)
-            for sid in bead.rendition:
-                for k in tgt.sentences[sid].token_range:
-                    tgt_ev.best[k] = wa.tgt_best.get(k, 0.0)
-        window = int(config.get("findings", {}).get("nearby_window", 2))
-        nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
-    return beads, links, src_ev, tgt_ev
-
-
-def _bead_neighbours(beads: Sequence[Bead], window: int) -> list[tuple[list[int], list[int]]]:
-    """For each bead, the sentences of each side within ``window`` beads of it, so
-    content merged into a neighbouring sentence or split off into one is found."""
-    out = []
-    for i in range(len(beads)):
-        lo, hi = max(0, i - window), min(len(beads), i + window + 1)
-        out.append(
-            (sorted({s for b in beads[lo:hi] for s in b.source}), sorted({r for b in beads[lo:hi] for r in b.rendition}))
-        )
-    return out
-
-
-def nearby_evidence(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    beads: Sequence[Bead],
-    window: int,
-    src_ev: TokenEvidence,
-    tgt_ev: TokenEvidence,
-    src_shift: np.ndarray | None,
-    tgt_shift: np.ndarray | None,
-) -> None:
-    """Best similarity of each word to any word of the other side's nearby sentences
-    (``TokenEvidence.near``). Sentence beads are monotone and can cut a claim that a
-    rendition moved into the next sentence; word evidence across that cut keeps such
-    content from being reported as dropped here and added there."""
-    for bead, (near_s, near_t) in zip(beads, _bead_neighbours(beads, window), strict=True):
-        for sids, other, ev, mine_doc, mine_emb, other_doc, other_emb, shifts in (
-            (bead.source, near_t, src_ev, src, src_emb, tgt, tgt_emb, (src_shift, tgt_shift)),
-            (bead.rendition, near_s, tgt_ev, tgt, tgt_emb, src, src_emb, (tgt_shift, src_shift)),
-        ):
-            if not sids or not other:
-                continue
-            mine = _bead_side(mine_doc, mine_emb, sids)
-            theirs = _bead_side(other_doc, other_emb, other)
-            if not len(mine.word) or not len(theirs.word):
-                continue
-            wa = align_words(mine, theirs, method="argmax", token_type="word", src_shift=shifts[0], tgt_shift=shifts[1])
-            for k, v in wa.src_best.items():
-                ev.near[k] = v if np.isnan(ev.near[k]) else max(ev.near[k], v)
+    return models.encoder.embed(sentence_words(doc), progress=models.progress, label=label)
 
 
 def name_similarity(encoder: Encoder, pairs: Sequence[tuple[str, str]]) -> list[float]:
@@ -369,6 +234,15 @@ def name_similarity(encoder: Encoder, pairs: Sequence[tuple[str, str]]) -> list[
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
     n = len(pairs)
     return [float(vecs[i] @ vecs[n + i]) for i in range(n)]
+
+
+def _with_translation(doc: Document, translator: Any) -> Document:
+    """A copy of ``doc`` whose sentences carry their English machine translation.
+    Debris is translated too: a reader of the gloss should see every line."""
+    todo = [k for k, s in enumerate(doc.sentences) if s.text.strip()]
+    out = dict(zip(todo, translator.translate([doc.sentences[k].text for k in todo]), strict=True))
+    sentences = [replace(s, translation=out[k]) if k in out else s for k, s in enumerate(doc.sentences)]
+    return replace(doc, sentences=sentences)
 
 
 def compare_documents(
@@ -394,11 +268,7 @@ def compare_documents(
             translator = models.translator(src.lang)
     if translator is not None:
         with timer.stage("translate"):
-            # Debris is translated too: a reader of the gloss should see every line.
-            todo = [s for s in src.sentences if s.text.strip()]
-            out = translator.translate([s.text for s in todo])
-            for s, t in zip(todo, out, strict=True):
-                s.translation = t
+            src = _with_translation(src, translator)
             notes.extend(getattr(translator, "notes", []))
 
     with timer.stage("embed"):
@@ -449,10 +319,10 @@ def compare_embedded(
             mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type)
         with timer.stage("mt_scoring"):
             try:
-                forced_decoding(src, tgt, beads, translator, mt)
+                mt = forced_decoding(src, tgt, beads, translator, mt)
             except Exception as exc:  # evidence is optional; the report must not fail for it
                 notes.append(f"MT forced-decoding evidence unavailable: {type(exc).__name__}: {exc}")
-        combine(src, tgt, src_ev, tgt_ev, mt)
+        src_ev, tgt_ev = combine(src, tgt, src_ev, tgt_ev, mt)
 
     with timer.stage("differences"):
         src_scores = diff_scores(src, src_ev)

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from ..alignment.document_alignment import sentence_beads, sentence_words
 from ..alignment.word_alignment import PieceVectors
 from ..encoder.embedding import EmbeddedSentence
 from ..errors import InputError
-from ..pipeline import Models, _sentence_words, prepare_document, sentence_beads
+from ..pipeline import Models, prepare_document
 from ..structures import Bead, Document, Sentence
 from ..text.language import check_language, detect_language
 from ..text.segmentation import tokenize
@@ -66,7 +67,7 @@ def _release_freed_memory() -> None:
 
 
 def _sentence_vectors(encoder, doc: Document, step: Callable[[str], AbstractContextManager], label: str) -> list[EmbeddedSentence]:
-    words = _sentence_words(doc)
+    words = sentence_words(doc)
     out: list[EmbeddedSentence] = []
     empty = PieceVectors(np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
     for start in range(0, len(words), _CHUNK):

@@ -35,7 +35,7 @@ import numpy as np
 from ..config import SentenceAlignmentSettings, default_settings
 from ..structures import Bead
 from ..text.segmentation import segment
-from .sentence_matching import band_from_anchors, mutual_best
+from .sentence_matching import band_from_anchors, mutual_best, widened_band
 
 # Below this many sentences on the shorter side, halving gives a coarse path of a few
 # blocks whose band (``band`` sentences either side) covers nearly the whole matrix:
@@ -305,14 +305,7 @@ def _band_from_path(path: list[tuple[int, int, int, int, float]], n: int, m: int
             lo[i] = min(lo[i], fj0)
             hi[i] = max(hi[i], fj1)
     lo[n] = min(lo[n], m)
-    hi[n] = m
-    lo = np.maximum(0, lo - band)
-    hi = np.minimum(m, hi + band)
-    # Keep the band monotone so every cell has predecessors.
-    lo = np.minimum.accumulate(lo[::-1])[::-1]
-    hi = np.maximum.accumulate(hi)
-    lo[0] = 0
-    return lo, hi
+    return widened_band(lo, hi, band, m)
 
 
 def _halve(v: np.ndarray) -> np.ndarray:

@@ -111,12 +111,11 @@ def render_beads(src: Document, tgt: Document, beads: list[Bead], fmt: str) -> s
     if fmt == "beads":
         return "".join(f"{_ids(b.source)}:{_ids(b.rendition)}\n" for b in beads)
     if fmt == "json":
+        from ..reports.model import BeadEntry
+
         data: list[dict[str, Any]] = [
             {
-                "source": list(b.source),
-                "rendition": list(b.rendition),
-                "score": b.score,
-                **({"moved": True} if b.moved else {}),
+                **BeadEntry.from_bead(b).to_dict(),
                 "source_text": " ".join(src.sentences[i].text for i in b.source),
                 "rendition_text": " ".join(tgt.sentences[j].text for j in b.rendition),
             }

@@ -134,17 +134,19 @@ def forced_decoding(src: Document, tgt: Document, beads: Sequence[Bead], transla
         if cov is not None:
             for (a, b), c in zip(fs.source_char_spans, cov, strict=False):
                 src_char[s_off + a : s_off + b] = np.fmax(src_char[s_off + a : s_off + b], c) if np.isfinite(src_char[s_off + a : s_off + b]).any() else c
-        for k, t in enumerate(tgt.tokens):
-            if t_off <= t.start < t_off + len(_ttext):
-                vals = tgt_char[t.start : t.end]
-                if np.isfinite(vals).any():
-                    tgt_logprob[k] = float(np.nanmin(vals))
-        for k, t in enumerate(src.tokens):
-            if s_off <= t.start < s_off + len(_stext):
-                vals = src_char[t.start : t.end]
-                if np.isfinite(vals).any():
-                    src_coverage[k] = float(np.nanmax(vals))
+        _token_values(tgt_logprob, tgt.tokens, t_off, t_off + len(_ttext), tgt_char, np.nanmin)
+        _token_values(src_coverage, src.tokens, s_off, s_off + len(_stext), src_char, np.nanmax)
     return replace(ev, tgt_logprob=tgt_logprob, src_coverage=src_coverage)
+
+
+def _token_values(out: np.ndarray, tokens: Sequence[Token], start: int, end: int, chars: np.ndarray, reduce) -> None:
+    """Set ``out[k]`` of each token starting in ``[start, end)`` to ``reduce`` of its
+    characters' values, where it has any (``out`` is the caller's own array)."""
+    for k, t in enumerate(tokens):
+        if start <= t.start < end:
+            vals = chars[t.start : t.end]
+            if np.isfinite(vals).any():
+                out[k] = float(reduce(vals))
 
 
 def combine(

@@ -360,8 +360,8 @@ def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_la
     for doc in (result.source, *result.renditions):
         for w in doc.warnings:
             click.echo(f"aligner: warning: {w}", err=True)
-    for path, comparison in zip(pages.values(), result.comparisons, strict=True):
-        _write_output(render(comparison, "html"), path, inputs, force)
+    for path, comparison in zip(pages.values(), result.comparisons if pages else [], strict=True):
+        _write_output(render(comparison, "html"), path, inputs, force)  # the pages an HTML trace links to
     _write_output(render_trace(result, fmt, list(pages)), output, inputs, force)
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -50,6 +50,8 @@ from .structures import FINDING_TYPES, Bead, Document, Finding, Link
 from .text.language import check_language, detect_language
 from .text.segmentation import mark_boilerplate, segment
 
+_S = TypeVar("_S")
+
 
 def warn(message: str) -> None:
     print(f"aligner: warning: {message}", file=sys.stderr)
@@ -70,6 +72,15 @@ class Models:
     background: np.ndarray | None = field(default=None, repr=False)
     parallel: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
+    sections: dict[type, Any] = field(default_factory=dict, repr=False)
+
+    def section(self, cls: type[_S]) -> _S:
+        """The typed settings of one section of ``config`` (e.g.
+        :class:`~aligner.config.SentenceAlignmentSettings`), parsed once: the stages
+        read them on every comparison."""
+        if cls not in self.sections:
+            self.sections[cls] = section_settings(self.config, cls)
+        return self.sections[cls]
 
     def _parallel_vectors(self, lang: str) -> np.ndarray | None:
         """The encoder's vectors of ``lang``'s parallel calibration sentences (None
@@ -97,7 +108,7 @@ class Models:
         vectors = [self._parallel_vectors(lang) for lang in (src_lang, tgt_lang, *ref)]
         if any(v is None or not len(v) for v in vectors):
             return 1.0, 0.0
-        params = section_settings(self.config, SentenceAlignmentSettings)
+        params = self.section(SentenceAlignmentSettings)
         background = self.sentence_background()
         pair = translation_cost(vectors[0], vectors[1], params, background)
         reference_cost = translation_cost(vectors[2], vectors[3], params, background)
@@ -299,7 +310,7 @@ def compare_embedded(
     :func:`compare_documents` so that callers with many small pairs (``aligner audit``)
     can embed all their sentences in one batched call and then compare pair by pair."""
     config = models.config
-    wa_settings = section_settings(config, WordAlignmentSettings)
+    wa_settings = models.section(WordAlignmentSettings)
     method = options.method or wa_settings.method
     token_type = wa_settings.token_type
     notes = notes if notes is not None else []
@@ -308,7 +319,8 @@ def compare_embedded(
         mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
     background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
-        src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background,
+        src, tgt, src_emb, tgt_emb, models.section(SentenceAlignmentSettings), wa_settings.center,
+        int(config.get("findings", {}).get("nearby_window", 2)), method, token_type, timer, background,
         models.pair_cost_map(src.lang, tgt.lang),
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..config import SentenceAlignmentSettings, WordAlignmentSettings, section_settings
+from ..config import SentenceAlignmentSettings
 from ..encoder.embedding import EmbeddedSentence
 from ..findings.differences import TokenEvidence
 from ..structures import Bead, Document, Link, Token
@@ -52,18 +52,18 @@ def sentence_beads(
     tgt: Document,
     src_emb: Sequence[EmbeddedSentence],
     tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
+    params: SentenceAlignmentSettings,
     background: np.ndarray | None = None,
     pair_map: tuple[float, float] = IDENTITY_MAP,
 ) -> list[Bead]:
-    """Sentence alignment of two embedded documents with the configured parameters
-    (``background``: :meth:`~aligner.pipeline.Models.sentence_background`;
+    """Sentence alignment of two embedded documents with the ``[sentence_alignment]``
+    settings ``params`` (``background``: :meth:`~aligner.pipeline.Models.sentence_background`;
     ``pair_map``: :meth:`~aligner.pipeline.Models.pair_cost_map` of the two
     documents' languages)."""
     return align_sentences(
         np.stack([e.vector for e in src_emb]),
         np.stack([e.vector for e in tgt_emb]),
-        section_settings(config, SentenceAlignmentSettings),
+        params,
         np.array([s.boilerplate for s in src.sentences]),
         np.array([s.boilerplate for s in tgt.sentences]),
         background,
@@ -77,21 +77,24 @@ def align_documents(
     tgt: Document,
     src_emb: Sequence[EmbeddedSentence],
     tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
+    params: SentenceAlignmentSettings,
+    center: bool,
+    nearby_window: int,
     method: str,
     token_type: str,
     timer: Any,
     background: np.ndarray | None = None,
     pair_map: tuple[float, float] = IDENTITY_MAP,
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
-    """Sentence beads, then word links inside each bead (``timer.stage(name)`` times
-    the two steps)."""
+    """Sentence beads (:func:`sentence_beads`), then word links inside each bead by
+    ``method`` on ``token_type`` units; ``center`` (``[word_alignment] center``)
+    subtracts each language side's mean vector before matching, which removes the
+    language component all of one side's vectors share; ``nearby_window``: beads on
+    either side searched for :func:`nearby_similarity`. ``timer.stage(name)`` times
+    the two steps."""
     with timer.stage("align_sentences"):
-        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background, pair_map)
+        beads = sentence_beads(src, tgt, src_emb, tgt_emb, params, background, pair_map)
     with timer.stage("align_words"):
-        # Centring (subtracting each language side's mean vector before matching)
-        # removes the language component that all of one side's vectors share.
-        center = section_settings(config, WordAlignmentSettings).center
         src_shift = mean_vector(e.pieces for e in src_emb) if center else None
         tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
         links: list[Link] = []
@@ -113,8 +116,7 @@ def align_documents(
             for sid in bead.rendition:
                 for k in tgt.sentences[sid].token_range:
                     tgt_best[k] = wa.tgt_best.get(k, 0.0)
-        window = int(config.get("findings", {}).get("nearby_window", 2))
-        src_near, tgt_near = nearby_similarity(src, tgt, src_emb, tgt_emb, beads, window, src_shift, tgt_shift)
+        src_near, tgt_near = nearby_similarity(src, tgt, src_emb, tgt_emb, beads, nearby_window, src_shift, tgt_shift)
     return (
         beads,
         links,

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..alignment.document_alignment import sentence_beads, sentence_words
 from ..alignment.word_alignment import PieceVectors
+from ..config import SentenceAlignmentSettings
 from ..encoder.embedding import EmbeddedSentence
 from ..errors import InputError
 from ..pipeline import Models, prepare_document
@@ -100,7 +101,8 @@ def align_sentence_files(
     with step("aligning sentences"):
         background = models.sentence_background()
         pair_map = models.pair_cost_map(src.lang, tgt.lang)
-        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, background, pair_map)
+        params = models.section(SentenceAlignmentSettings)
+        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, params, background, pair_map)
 
 
 def _ids(ids: tuple[int, ...]) -> str:

@@ -287,35 +287,54 @@ class WordAlignmentSettings(_Section):
     token_type: str = field(metadata=_spec("str", choices=("bpe", "word")))
     center: bool = field(metadata=_spec("bool"))
     pretokenized_layer: int = field(metadata=_spec("int", lo=0, hi=64))
+    calibration_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
 
 
 @dataclass(frozen=True)
 class FindingsSettings(_Section):
+    """``[findings]``: similarity calibration, added/dropped spans, relation, floor."""
+
     section = "findings"
+    counterpart_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    no_counterpart_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    explained_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
     min_span_confidence: float = field(metadata=_spec("number", lo=0, hi=1))
-    single_word_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    min_plain_span_words: float | None = field(default=None, metadata=_spec("number", lo=0))
-    nearby_window: int | None = field(default=None, metadata=_spec("int", lo=0))
-    nearby_span_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    nearby_sentence_share: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    min_confidence: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    min_plain_span_words_monolingual: float | None = field(default=None, metadata=_spec("number", lo=0))
-    new_claim_words: float | None = field(default=None, metadata=_spec("number", lo=0))
+    single_word_confidence: float = field(metadata=_spec("number", lo=0, hi=1))
+    min_plain_span_words: float = field(metadata=_spec("number", lo=0))
+    min_plain_span_words_monolingual: float = field(metadata=_spec("number", lo=0))
+    new_claim_words: float = field(metadata=_spec("number", lo=0))
+    nearby_window: int = field(metadata=_spec("int", lo=0))
+    nearby_span_share: float = field(metadata=_spec("number", lo=0, hi=1))
+    nearby_sentence_share: float = field(metadata=_spec("number", lo=0, hi=1))
+    unrelated_coverage: float = field(metadata=_spec("number", lo=0, hi=1))
+    rendition_coverage: float = field(metadata=_spec("number", lo=0, hi=1))
+    min_confidence: float = field(metadata=_spec("number", lo=0, hi=1))
+
+    def __post_init__(self) -> None:
+        # The difference scores are graded between the two: they must not meet.
+        if self.counterpart_sim <= self.no_counterpart_sim:
+            raise InputError(
+                f"config: [findings] counterpart_sim ({self.counterpart_sim:g}) must be above "
+                f"no_counterpart_sim ({self.no_counterpart_sim:g})"
+            )
 
 
-# Optional below: these sections are tuned often; a key left out keeps the stage's default.
 @dataclass(frozen=True)
 class ClaimsSettings(_Section):
+    """``[claims]``: the softened / strengthened / changed / contradicted checks."""
+
     section = "claims"
-    modal_gap: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    cue_counterpart_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
-    negated_head_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
-    epistemic_modal_max: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    name_variant_ratio: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    same_name_sim: float | None = field(default=None, metadata=_spec("number", lo=-1, hi=1))
-    name_min_resemblance: float | None = field(default=None, metadata=_spec("number", lo=0, hi=1))
-    vowels: str | None = field(default=None, metadata=_spec("str"))
-    consonant_classes: list[str] | None = field(default=None, metadata=_spec("strs"))
+    modal_gap: float = field(metadata=_spec("number", lo=0, hi=1))
+    cue_counterpart_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    negated_head_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    epistemic_modal_max: float = field(metadata=_spec("number", lo=0, hi=1))
+    min_claim_words: int = field(metadata=_spec("int", lo=1))
+    name_variant_ratio: float = field(metadata=_spec("number", lo=0, hi=1))
+    same_name_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    name_min_resemblance: float = field(metadata=_spec("number", lo=0, hi=1))
+    name_link_sim: float = field(metadata=_spec("number", lo=-1, hi=1))
+    vowels: str = field(metadata=_spec("str"))
+    consonant_classes: list[str] = field(metadata=_spec("strs"))
 
 
 @dataclass(frozen=True)

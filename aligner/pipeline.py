@@ -17,15 +17,19 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import __version__
-from .alignment.document_alignment import align_documents, sentence_words
+from .alignment.document_alignment import align_documents, bead_side, sentence_words
 from .alignment.sentence_alignment import (
     background_sentences,
     background_vectors,
     cost_map,
     translation_cost,
 )
+from .alignment.word_alignment import align_words
 from .config import (
+    ClaimsSettings,
+    ConfidenceSettings,
     EncoderSettings,
+    FindingsSettings,
     SentenceAlignmentSettings,
     WordAlignmentSettings,
     load_config,
@@ -33,17 +37,10 @@ from .config import (
 )
 from .encoder.embedding import EmbeddedSentence, Encoder, embedding_notes
 from .errors import InputError, ModelUnavailable
-from .findings.differences import (
-    FindingParams,
-    added_dropped,
-    all_sentences_paired,
-    calibrated,
-    coverage,
-    diff_scores,
-    merge_findings,
-    number_findings,
-    relation,
-)
+from .findings.merging import calibrated, merge_findings, number_findings
+from .findings.relation import all_sentences_paired, coverage, relation
+from .findings.span_checks import added_dropped
+from .findings.token_evidence import diff_scores
 from .io.reading import ReadText, read_text
 from .reports import ReportViews
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
@@ -73,6 +70,7 @@ class Models:
     parallel: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
     sections: dict[type, Any] = field(default_factory=dict, repr=False)
+    word_shifts: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def section(self, cls: type[_S]) -> _S:
         """The typed settings of one section of ``config`` (e.g.
@@ -81,6 +79,40 @@ class Models:
         if cls not in self.sections:
             self.sections[cls] = section_settings(self.config, cls)
         return self.sections[cls]
+
+    def _translation_word_similarity(self, src_lang: str, tgt_lang: str) -> float | None:
+        """Median best similarity of the words of the parallel sentences of the two
+        languages to their translation (both directions), or None without them."""
+        par = self.config.get("sentence_alignment", {}).get("parallel", {})
+        if not par.get(src_lang) or not par.get(tgt_lang):
+            return None
+        sims: list[float] = []
+        for a, b in zip(par[src_lang], par[tgt_lang], strict=False):
+            s = prepare_document(ReadText(a, "", "utf-8", ""), src_lang, self.config, "source")
+            t = prepare_document(ReadText(b, "", "utf-8", ""), tgt_lang, self.config, "rendition")
+            se, te = embed_document(s, self), embed_document(t, self)
+            wa = align_words(bead_side(s, se, range(len(s.sentences))), bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
+            sims += [v for k, v in wa.src_best.items() if s.tokens[k].kind == "word"]
+            sims += [v for k, v in wa.tgt_best.items() if t.tokens[k].kind == "word"]
+        return float(np.median(sims)) if sims else None
+
+    def pair_word_shift(self, src_lang: str, tgt_lang: str) -> float:
+        """What is added to word similarities between these two languages: their gap
+        to the reference pair's (median best match of a word to its translation in the
+        parallel sentences) times ``[word_alignment] calibration_share``; 0 for one
+        language, the reference pair, or a language without parallel sentences."""
+        key = (src_lang, tgt_lang)
+        if key not in self.word_shifts:
+            reference = str(self.config.get("sentence_alignment", {}).get("calibration_reference") or "")
+            ref = tuple(reference.split("-", 1))
+            shift = 0.0
+            if src_lang != tgt_lang and len(ref) == 2 and (src_lang, tgt_lang) != ref:
+                mine, theirs = self._translation_word_similarity(src_lang, tgt_lang), self._translation_word_similarity(*ref)
+                if mine is not None and theirs is not None:
+                    share = self.section(WordAlignmentSettings).calibration_share or 0.0
+                    shift = share * max(0.0, theirs - mine)
+            self.word_shifts[key] = shift
+        return self.word_shifts[key]
 
     def _parallel_vectors(self, lang: str) -> np.ndarray | None:
         """The encoder's vectors of ``lang``'s parallel calibration sentences (None
@@ -309,26 +341,26 @@ def compare_embedded(
     """Everything after embedding: alignment, differences, summary. Split from
     :func:`compare_documents` so that callers with many small pairs (``aligner audit``)
     can embed all their sentences in one batched call and then compare pair by pair."""
-    config = models.config
     wa_settings = models.section(WordAlignmentSettings)
     method = options.method or wa_settings.method
     token_type = wa_settings.token_type
+    fs = models.section(FindingsSettings)
     notes = notes if notes is not None else []
     mt_desc: dict[str, Any] = {"used": False}
     if translator is not None:
         mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
     background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
-        src, tgt, src_emb, tgt_emb, models.section(SentenceAlignmentSettings), wa_settings.center,
-        int(config.get("findings", {}).get("nearby_window", 2)), method, token_type, timer, background,
-        models.pair_cost_map(src.lang, tgt.lang),
+        src, tgt, src_emb, tgt_emb, models.section(SentenceAlignmentSettings), wa_settings.center, fs.nearby_window,
+        method, token_type, timer, background, models.pair_cost_map(src.lang, tgt.lang),
+        models.pair_word_shift(src.lang, tgt.lang),
     )
 
     if translator is not None:
         from .translation.mt_alignment import combine, forced_decoding, mt_path
 
         with timer.stage("mt_alignment"):
-            mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type)
+            mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type, fs.explained_sim)
         with timer.stage("mt_scoring"):
             try:
                 mt = forced_decoding(src, tgt, beads, translator, mt)
@@ -337,11 +369,10 @@ def compare_embedded(
         src_ev, tgt_ev = combine(src, tgt, src_ev, tgt_ev, mt)
 
     with timer.stage("differences"):
-        src_scores = diff_scores(src, src_ev)
-        tgt_scores = diff_scores(tgt, tgt_ev)
-        src_cov, tgt_cov = coverage(src, src_ev), coverage(tgt, tgt_ev)
-        rel = relation(src_cov, tgt_cov, all_sentences_paired(src, tgt, beads))
-        params = FindingParams.from_config(config.get("findings", {}))
+        src_scores = diff_scores(src, src_ev, fs)
+        tgt_scores = diff_scores(tgt, tgt_ev, fs)
+        src_cov, tgt_cov = coverage(src, src_ev, fs), coverage(tgt, tgt_ev, fs)
+        rel = relation(src_cov, tgt_cov, fs, all_sentences_paired(src, tgt, beads))
         if rel == "unrelated":
             findings: list[Finding] = []
             note = (
@@ -349,16 +380,17 @@ def compare_embedded(
                 f"source and {tgt_cov:.0%} of the rendition have a counterpart; no findings listed"
             )
         else:
-            from .findings.claims import ClaimParams, claim_findings
+            from .findings.claims import claim_findings
 
-            claims = claim_findings(
-                src, tgt, beads, links, notes, ClaimParams.from_config(config.get("claims", {})),
+            claims, claim_notes = claim_findings(
+                src, tgt, beads, links, models.section(ClaimsSettings),
                 name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
             )
-            spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, params)
-            findings = calibrated(merge_findings(claims, spans, params), config.get("confidence", {}))
+            notes.extend(claim_notes)
+            spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, fs)
+            findings = calibrated(merge_findings(claims, spans, fs), models.section(ConfidenceSettings).table)
             note = ""
-        floor = options.min_confidence if options.min_confidence is not None else float(config.get("findings", {}).get("min_confidence", 0.0))
+        floor = options.min_confidence if options.min_confidence is not None else fs.min_confidence
         findings = number_findings([f for f in findings if f.confidence >= floor])
 
     counts = {t: 0 for t in FINDING_TYPES}

@@ -9,18 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.findings.cues import (
-    Cue,
-    _build,
-    antonyms_of,
-    are_antonyms,
-    clause_of,
-    cues_dir,
-    find_cues,
-    has_lexicon,
-    lexicon,
-    scope_of,
-)
+from aligner.findings.cue_matching import find_cues
+from aligner.findings.lexicon import Cue, _build, cues_dir, has_lexicon, lexicon
+from aligner.findings.opposites import antonyms_of, are_antonyms
+from aligner.findings.scope import clause_of, scope_of
 
 
 def toks(text: str) -> list[str]:

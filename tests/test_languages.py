@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from aligner.findings.cues import are_opposed, concepts_of, find_cues, has_lexicon
+from aligner.findings.cue_matching import find_cues
+from aligner.findings.lexicon import has_lexicon
+from aligner.findings.opposites import are_opposed, concepts_of
 from aligner.text.segmentation import segment
 
 
@@ -278,6 +280,8 @@ def test_language_without_a_pack_still_compares(models) -> None:
         ("fa", "وزیر این پول را نمی‌پذیرد.", "negator", "نمی\u200cپذیرد"),
         ("tr", "Sorunun çözülmemesi halinde grev yapılacak.", "negator", "çözülmemesi"),
         ("zh", "据统计，今年降雨偏多。", "attribution", "据统计"),
+        ("es", "Un estudio sugiere que el consumo de legumbres reduce el riesgo.", "hedge", "sugiere"),
+        ("de", "Die Daten legen nahe, dass die Zahl steigt.", "hedge", "legen nahe"),
     ],
 )
 def test_reporting_forms_and_negators_per_language(lang: str, sentence: str, category: str, cue: str) -> None:
@@ -305,6 +309,9 @@ def test_cues_are_looked_up_per_side_language() -> None:
         ("arttı", "tr", "düştü", "tr"),
         ("افزایش", "fa", "baisse", "fr"),
         ("assolto", "it", "convicted", "en"),
+        # A court dismissing a suit is the opposite of upholding it.
+        ("desestimado", "es", "upheld", "en"),
+        ("stattgegeben", "de", "dismissed", "en"),
     ],
 )
 def test_antonyms_across_languages(a: str, lang_a: str, b: str, lang_b: str) -> None:
@@ -330,6 +337,10 @@ def test_distant_pair_costs_are_calibrated_onto_the_reference_pair(models) -> No
     assert models.pair_cost_map("fr", "en") == (1.0, 0.0)  # the reference pair itself
     assert models.pair_cost_map("en", "en") == (1.0, 0.0)  # re-tellings: unchanged
     assert models.pair_cost_map("nl", "en") == (1.0, 0.0)  # no parallel sentences
+    # Word similarities: zh-en runs lower than fr-en and is raised part of the way.
+    assert 0.0 < models.pair_word_shift("zh", "en") < 0.2
+    assert models.pair_word_shift("fr", "en") == 0.0
+    assert models.pair_word_shift("en", "en") == 0.0
 
 
 def test_chinese_three_sentence_translation_pairs_every_sentence(models) -> None:
@@ -396,7 +407,7 @@ def test_language_codes_and_the_configs_directory_have_one_helper_each() -> None
     """Every stage looks languages up by the same base code and finds its data in the
     same ``configs`` directory (they were normalised and located in several places)."""
     from aligner.config import configs_root
-    from aligner.findings.cues import cues_dir
+    from aligner.findings.lexicon import cues_dir
     from aligner.text.language import base_language, check_language
 
     codes = ("fr-CA", "pt_BR", " FR ", "", "zh-Hant-TW")

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aligner.text.names import EntityMatch
 from aligner.text.normalization import (
     DateMention,
     Numeral,
@@ -277,7 +278,7 @@ def test_weekday_against_full_date() -> None:
 )
 def test_spelling_variants_score_high(a: str, b: str) -> None:
     assert name_similarity(a, b) >= 0.7
-    assert same_entity(a, b)[0] is True
+    assert same_entity(a, b).same is True
 
 
 @pytest.mark.parametrize(
@@ -287,14 +288,16 @@ def test_spelling_variants_score_high(a: str, b: str) -> None:
 )
 def test_different_names_score_low(a: str, b: str, below: float) -> None:
     assert name_similarity(a, b) < below
-    assert same_entity(a, b)[0] is False
+    assert same_entity(a, b).same is False
 
 
 def test_exact_names_and_evidence() -> None:
     assert name_similarity("Nouri al-Maliki", "Nouri al-Maliki") == 1.0
     assert name_similarity("Al-Tanf", "al-Tanf") == 1.0
-    assert same_entity("Nouri al-Maliki", "Nouri al-Maliki") == (True, "exact")
-    assert same_entity("Cridel", "Kridel") == (True, "variant 0.95")
+    assert same_entity("Nouri al-Maliki", "Nouri al-Maliki") == EntityMatch(True, "exact", 1.0)
+    match = same_entity("Cridel", "Kridel")
+    assert match == EntityMatch(True, "variant", 0.95) and str(match) == "variant 0.95"
+    assert str(same_entity("Mosul", "Damascus")).startswith("different 0.")
     assert name_similarity("Nouri al-Maliki", "Maliki") == 0.8
 
 
@@ -306,15 +309,15 @@ def test_exact_names_and_evidence() -> None:
      ("Popular Mobilization Forces", "PMU"), ("l'État islamique", "ISIS")],
 )
 def test_aliases(a: str, b: str) -> None:
-    assert same_entity(a, b) == (True, "alias")
+    assert same_entity(a, b) == EntityMatch(True, "alias", 0.0)
 
 
 def test_aliases_are_careful_with_acronyms() -> None:
     assert alias_group("Daech") == "ISIS"
     assert alias_group("us") is None
-    assert same_entity("us", "US")[0] is False
-    assert same_entity("EU", "É.-U.")[0] is False
-    assert same_entity("Iraq", "Iran") == (False, "alias-conflict")
+    assert same_entity("us", "US").same is False
+    assert same_entity("EU", "É.-U.").same is False
+    assert same_entity("Iraq", "Iran") == EntityMatch(False, "alias-conflict", 0.0)
 
 
 # ------------------------------------------------------------ other language packs
@@ -420,12 +423,12 @@ def test_decimal_comma_follows_cldr() -> None:
     [("Игорь Вершинин", "Igor Vershinin"), ("林慕白", "Lin Mubai"), ("كمال الشامي", "Kamal al-Shami")],
 )
 def test_names_in_other_scripts_are_the_same_entity(a: str, b: str) -> None:
-    assert same_entity(a, b)[0]
+    assert same_entity(a, b).same
 
 
 def test_different_names_across_scripts_stay_different() -> None:
-    assert not same_entity("Игорь Вершинин", "Oleg Saburov")[0]
-    assert not same_entity("林慕白", "Wang Li")[0]
+    assert not same_entity("Игорь Вершинин", "Oleg Saburov").same
+    assert not same_entity("林慕白", "Wang Li").same
 
 
 @pytest.mark.parametrize(

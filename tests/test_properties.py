@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from aligner.alignment.sentence_alignment import align_sentences
-from aligner.config import load_config
-from aligner.findings.differences import FindingParams, TokenEvidence, added_dropped, diff_scores
+from aligner.config import default_settings, load_config
+from aligner.findings.span_checks import added_dropped
+from aligner.findings.token_evidence import TokenEvidence, diff_scores
 from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_documents, prepare_document
 from aligner.structures import Bead, Document, Finding
@@ -304,7 +305,8 @@ def _key(f: Finding, swap: bool = False) -> tuple:
 
 
 def _run_added_dropped(src, tgt, beads, ev_s, ev_t):
-    return added_dropped(src, tgt, beads, ev_s, ev_t, diff_scores(src, ev_s), diff_scores(tgt, ev_t), FindingParams())
+    fs = default_settings().findings
+    return added_dropped(src, tgt, beads, ev_s, ev_t, diff_scores(src, ev_s, fs), diff_scores(tgt, ev_t, fs), fs)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

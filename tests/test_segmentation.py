@@ -132,3 +132,12 @@ def test_turkish_case_suffixes_split_off_names_and_dates():
 def test_a_language_without_a_pack_segments_with_neutral_rules():
     sents, tokens = segment("De brug kost 4 miljoen euro. Het werk begint in mei.", "nl")
     assert len(sents) == 2 and len(tokens) == 13
+
+
+def test_chinese_function_word_is_split_from_an_unknown_name():
+    """jieba's guesser reads 据 + 澜桥 ("according to Lanqiao") as one new word; the
+    pack's unknown_word_prefixes split it, so the attribution cue 据 is seen."""
+    _, tokens = segment("据澜桥市统计局数据，游客增长。", "zh")
+    assert [t.text for t in tokens][:3] == ["据", "澜桥", "市"]
+    _, tokens = segment("根据数据，游客增长。", "zh")  # a dictionary word stays whole
+    assert tokens[0].text == "根据"

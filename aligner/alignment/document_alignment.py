@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import SentenceAlignmentSettings
 from ..encoder.embedding import EmbeddedSentence
-from ..findings.differences import TokenEvidence
+from ..findings.token_evidence import TokenEvidence
 from ..structures import Bead, Document, Link, Token
 from .sentence_alignment import IDENTITY_MAP, align_sentences
 from .word_alignment import PieceVectors, align_words, mean_vector
@@ -85,13 +85,16 @@ def align_documents(
     timer: Any,
     background: np.ndarray | None = None,
     pair_map: tuple[float, float] = IDENTITY_MAP,
+    word_shift: float = 0.0,
 ) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
     """Sentence beads (:func:`sentence_beads`), then word links inside each bead by
     ``method`` on ``token_type`` units; ``center`` (``[word_alignment] center``)
     subtracts each language side's mean vector before matching, which removes the
     language component all of one side's vectors share; ``nearby_window``: beads on
-    either side searched for :func:`nearby_similarity`. ``timer.stage(name)`` times
-    the two steps."""
+    either side searched for :func:`nearby_similarity`; ``word_shift``
+    (:meth:`~aligner.pipeline.Models.pair_word_shift`) is added to the best and nearby
+    similarities of a language pair whose translations the encoder finds less alike
+    than the reference pair's. ``timer.stage(name)`` times the two steps."""
     with timer.stage("align_sentences"):
         beads = sentence_beads(src, tgt, src_emb, tgt_emb, params, background, pair_map)
     with timer.stage("align_words"):
@@ -117,6 +120,10 @@ def align_documents(
                 for k in tgt.sentences[sid].token_range:
                     tgt_best[k] = wa.tgt_best.get(k, 0.0)
         src_near, tgt_near = nearby_similarity(src, tgt, src_emb, tgt_emb, beads, nearby_window, src_shift, tgt_shift)
+        if word_shift:
+            src_best, tgt_best, src_near, tgt_near = (
+                np.minimum(v + word_shift, 1.0) for v in (src_best, tgt_best, src_near, tgt_near)
+            )
     return (
         beads,
         links,

@@ -1,8 +1,10 @@
-"""Antonyms across languages: concepts shared by every cue file.
+"""Antonyms: pairs within one language, and concepts shared by every cue file.
 
-A rendition that turns German "stieg" into English "fell", or Spanish "ganó" into
-"lost", contradicts its source, but no per-language antonym list can say so: the
-two words are in different files. Each cue file therefore files its words under
+Within one language, a cue file lists antonym pairs (``[antonyms] pairs``, with
+generated inflections): "rose" / "fell". Across languages, a rendition that turns
+German "stieg" into English "fell", or Spanish "ganó" into "lost", contradicts its
+source, but no per-language antonym list can say so: the two words are in different
+files. Each cue file therefore files its words under
 language-neutral concept ids (``[antonyms.concepts] rise = ["stieg", ...]``), and any
 file may declare two concepts opposed (``[antonyms.opposed] pairs = [["rise",
 "fall"]]``); the union of all files is used. A concept word is one word, or a stem
@@ -18,10 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..config import configs_root
 from ..text.language import base_language as _base
+from .lexicon import cue_form, cues_dir, lexicon
 
-__all__ = ["are_opposed", "concepts_of"]
+__all__ = ["antonyms_of", "are_antonyms", "are_opposed", "concepts_of"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _MIN_STEM = 3
@@ -38,16 +40,12 @@ class _Concepts:
     opposed: frozenset[tuple[str, str]]
 
 
-def _cues_dir():
-    return configs_root() / "cues"
-
-
 @lru_cache(maxsize=1)
 def _concepts() -> _Concepts:
     words: dict[str, dict[str, set[str]]] = {}
     stems: dict[str, list[tuple[str, str]]] = {}
     opposed: set[tuple[str, str]] = set()
-    for path in sorted(_cues_dir().glob("*.toml")):
+    for path in sorted(cues_dir().glob("*.toml")):
         with open(path, "rb") as fh:
             table = tomllib.load(fh).get("antonyms", {})
         lang = path.stem
@@ -96,3 +94,22 @@ def are_opposed(word_a: str, lang_a: str, word_b: str, lang_b: str) -> bool:
     cb = concepts_of(word_b, lang_b)
     opposed = _concepts().opposed
     return any((a, b) in opposed for a in ca for b in cb)
+
+
+def antonyms_of(word: str, lang: str) -> frozenset[str]:
+    """Every listed form opposite to ``word`` in its own language's pairs ("rose" ->
+    fall, falls, fell, ...)."""
+    w = cue_form(word)
+    out: set[str] = set()
+    for left, right in lexicon(lang).antonyms:
+        if w in left:
+            out |= right
+        if w in right:
+            out |= left
+    return frozenset(out)
+
+
+def are_antonyms(a: str, b: str, lang: str) -> bool:
+    """Whether two words (any listed or generated form) are a known antonym pair;
+    a polarity flip such as "increased" vs "decreased" is a contradiction candidate."""
+    return cue_form(b) in antonyms_of(a, lang)

@@ -268,7 +268,7 @@ def extract_dates(tokens: list[str], lang: str) -> list[DateMention]:
             continue
         out.append(mention)
         k = mention.end
-        # "August 12 and 13": the second day takes the month of the first date.
+        # "[month] 12 and 13": the second day takes the month of the first date.
         if ranges and mention.day is not None and mention.month is not None and scanner.tok(k) in ranges:
             second = scanner.day(k + 1) if scanner.tok(k + 1)[:1].isdigit() else None
             if second is not None and scanner.month_at(k + 2) is None and _valid(mention.year, mention.month, second):

@@ -273,7 +273,7 @@ class DateNames:
     bridges: frozenset[str] = frozenset()  # "the 3rd OF" + month
     digit_bridges: frozenset[str] = frozenset()  # « 5 DE marzo DE 2024 »
     year_words: frozenset[str] = frozenset()  # « 2024 года »
-    range_words: frozenset[str] = frozenset()  # "12 AND 13 August", « del 12 AL 14 »
+    range_words: frozenset[str] = frozenset()  # "12 AND 13 [month]", « del 12 AL 14 »
     articles: frozenset[str] = frozenset()  # "Saturday, THE 3rd"
     year_suffixes: frozenset[str] = frozenset()  # 2024年
     month_suffixes: frozenset[str] = frozenset()  # 3月

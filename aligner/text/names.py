@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .locale_data import norm_token as _norm
 
-__all__ = ["alias_group", "name_similarity", "same_entity"]
+__all__ = ["EntityMatch", "alias_group", "name_similarity", "same_entity"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u2011": "-", "\u2010": "-"})
-
-
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +134,7 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def _cues_dir() -> Path:
-    from ..findings.cues import cues_dir  # the aliases live beside the cue lexicons
+    from ..findings.lexicon import cues_dir  # the aliases live beside the cue lexicons
 
     return cues_dir()
 
@@ -186,20 +185,41 @@ def alias_group(name: str) -> str | None:
     return names.get(folded)
 
 
-def same_entity(a: str, b: str) -> tuple[bool, str]:
-    """Whether two names denote one entity, with the evidence: ``"exact"``,
-    ``"alias"``, ``"alias-conflict"`` (both listed, in different groups),
-    ``"different acronym"``, ``"variant 0.87"`` (spelling similarity at or above 0.7) or ``"different 0.41"``."""
+# Verdicts of :func:`same_entity` that come with a spelling similarity.
+_SCORED = frozenset({"variant", "different"})
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatch:
+    """Whether two names denote one entity, and why.
+
+    ``reason``: ``"exact"``, ``"alias"``, ``"alias-conflict"`` (both listed, in different
+    groups), ``"different acronym"``, ``"variant"`` (spelling similarity at or above
+    0.7) or ``"different"``; ``score``: the spelling similarity (:func:`name_similarity`,
+    to the two decimals the verdict shows) for a variant or a different name, 1.0 for
+    an exact match, 0.0 where spelling was not compared (aliases, acronyms).
+    ``str()`` gives the verdict as evidence text: "variant 0.87", "alias"."""
+
+    same: bool
+    reason: str
+    score: float
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.score:.2f}" if self.reason in _SCORED else self.reason
+
+
+def same_entity(a: str, b: str) -> EntityMatch:
+    """Whether two names denote one entity, with the evidence (:class:`EntityMatch`)."""
     ka, kb = _alias_key(a), _alias_key(b)
     if ka[1] == kb[1] and ka[1] and (not (_is_acronym(a) or _is_acronym(b)) or ka[0] == kb[0]):
-        return True, "exact"
+        return EntityMatch(True, "exact", 1.0)
     ga, gb = alias_group(a), alias_group(b)
     if ga is not None and gb is not None:
-        return (True, "alias") if ga == gb else (False, "alias-conflict")
+        return EntityMatch(True, "alias", 0.0) if ga == gb else EntityMatch(False, "alias-conflict", 0.0)
     if _is_acronym(a) or _is_acronym(b):
         # Acronyms are not spelled in variants: "EU" is not "É.-U.", "us" is not "US".
-        return False, "different acronym"
+        return EntityMatch(False, "different acronym", 0.0)
     score = name_similarity(a, b)
     if score >= 0.7:
-        return True, f"variant {score:.2f}"
-    return False, f"different {score:.2f}"
+        return EntityMatch(True, "variant", round(score, 2))
+    return EntityMatch(False, "different", round(score, 2))

@@ -80,6 +80,9 @@ class _WordRules:
     numeral_chars: frozenset[str]
     magnitudes: frozenset[str]
     percent_prefixes: tuple[str, ...]
+    # Function words the segmenter glues to an unknown name after them (jieba reads
+    # 据 + 澜桥 "according to Lanqiao" as one new word): split off words it does not know.
+    unknown_word_prefixes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=16)
@@ -95,6 +98,7 @@ def _word_rules(lang: str) -> _WordRules:
         numeral_chars=frozenset(cjk),
         magnitudes=frozenset(numbers.get("cjk_magnitudes", {})),
         percent_prefixes=tuple(numbers.get("percent_prefixes", [])),
+        unknown_word_prefixes=tuple(res.get("unknown_word_prefixes", [])),
     )
 
 
@@ -125,10 +129,17 @@ def _dictionary_words(piece: str, start: int, rules: _WordRules) -> list[tuple[i
     follows it (亿元 -> 亿 | 元, so "8.6 亿 元" reads as 860 million yuan), 百分之
     split from its number, and numeral pieces joined (三点 + 五 -> 三点五)."""
     spans: list[tuple[int, int]] = []
-    for word, ws, we in _jieba().tokenize(piece):
+    segmenter = _jieba()
+    for word, ws, we in segmenter.tokenize(piece):
         if not word.strip():
             continue
         pos = ws
+        if not segmenter.FREQ.get(word):  # a word jieba guessed, not one of its dictionary
+            for prefix in rules.unknown_word_prefixes:
+                if word.startswith(prefix) and len(word) > len(prefix):
+                    spans.append((ws, ws + len(prefix)))
+                    pos = ws + len(prefix)
+                    break
         for prefix in rules.percent_prefixes:
             if word.startswith(prefix) and len(word) > len(prefix):
                 spans.append((ws, ws + len(prefix)))

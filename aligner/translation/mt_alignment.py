@@ -29,7 +29,7 @@ import numpy as np
 from ..alignment.document_alignment import bead_side, content_pieces
 from ..alignment.word_alignment import PieceVectors, align_words
 from ..encoder.embedding import EmbeddedSentence, Encoder
-from ..findings.differences import EXPLAINED, TokenEvidence
+from ..findings.token_evidence import TokenEvidence
 from ..structures import Bead, Document, Token
 from ..text.segmentation import tokenize
 
@@ -64,8 +64,10 @@ def mt_path(
     encoder: Encoder,
     method: str,
     token_type: str,
+    explained_sim: float,
 ) -> MTEvidence:
-    """Counterparts found through the MT-English of the source."""
+    """Counterparts found through the MT-English of the source. A word without a link
+    whose best cosine reaches ``explained_sim`` (``[findings]``) has a counterpart too."""
     src_ok = np.zeros(len(src.tokens), bool)
     tgt_ok = np.zeros(len(tgt.tokens), bool)
     mt_tokens = _mt_tokens(src)
@@ -87,11 +89,11 @@ def mt_path(
             base += len(mt_tokens[sid])
         mt_pv = PieceVectors(np.concatenate([p.vectors for p in parts]), np.concatenate([p.word for p in parts]))
         mono = align_words(mt_pv, bead_side(tgt, tgt_emb, bead.rendition), method=method, token_type=token_type)
-        mt_has = {a for a, _, _ in mono.links} | {w for w, b in mono.src_best.items() if b >= EXPLAINED}
+        mt_has = {a for a, _, _ in mono.links} | {w for w, b in mono.src_best.items() if b >= explained_sim}
         for _, b, _ in mono.links:
             tgt_ok[b] = True
         for w, b in mono.tgt_best.items():
-            if b >= EXPLAINED:
+            if b >= explained_sim:
                 tgt_ok[w] = True
         # Source -> its own translation, sentence by sentence.
         for sid, off in zip(sids, offsets, strict=True):

@@ -60,24 +60,17 @@ def load_models(
     )
 
 
-def load_models_for_command(
-    config: dict[str, Any],
-    *,
-    encoder: str | None = None,
-    mt_model: str | None = None,
-    mt_backend: str = "transformers",
-    device: str = "cpu",
-    progress: bool = False,
-) -> Models:
-    """The models as a command loads them (``config``: the merged settings' ``raw``):
-    offline at once when the hub cannot be reached, and a model that cannot be had or
-    a cache that cannot be written reported as an :class:`InputError` saying what to
-    do (one line and exit 2 on the command line)."""
+def load_models_for_command(config: dict[str, Any], **options: Any) -> Models:
+    """The models as a command loads them (``config``: the merged settings' ``raw``;
+    ``options``: those of :func:`aligner.pipeline.load_models`): offline at once when
+    the hub cannot be reached, and a model that cannot be had or a cache that cannot
+    be written reported as an :class:`InputError` saying what to do (one line and
+    exit 2 on the command line)."""
     from .io.hub import go_offline_if_unreachable
 
     go_offline_if_unreachable()
     try:
-        return _load_models(config, encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress)
+        return _load_models(config, **options)
     except ModelUnavailable as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)

@@ -7,7 +7,6 @@ imported by the commands that need them, so ``aligner --help`` is instant.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 from pathlib import Path
@@ -15,10 +14,10 @@ from pathlib import Path
 import click
 
 from aligner import __version__
-from aligner.errors import InputError, ModelUnavailable
-
-FORMATS = ("text", "json", "html", "xliff", "tsv")
-AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")
+from aligner.config import load_settings as _settings  # validated before anything loads
+from aligner.errors import InputError, ModelUnavailable, terminal_safe
+from aligner.progress import command_heartbeat as _heartbeat
+from aligner.reports import AUDIT_FORMATS, FORMATS, TRACE_FORMATS
 
 
 class _State:
@@ -31,16 +30,12 @@ class _State:
 
 
 def _fail(message: str) -> None:
-    from aligner.errors import terminal_safe
-
     # One line: line breaks inside a library's message become spaces.
     click.echo(f"aligner: error: {terminal_safe(' '.join(message.splitlines()))}", err=True)
     sys.exit(2)
 
 
 def _warn(message: str) -> None:
-    from aligner.errors import terminal_safe
-
     click.echo(f"aligner: warning: {terminal_safe(message)}", err=True)
 
 
@@ -50,64 +45,30 @@ def _setup_threads(threads: int | None) -> None:
     torch.set_num_threads(threads or min(4, os.cpu_count() or 1))
 
 
-def _settings(config_file: str | None):
-    """The validated settings, before anything loads (a bad value: one line, exit 2)."""
-    from aligner.config import load_settings
+def _checked_settings(obj, config_file, output, inputs, force, encoder=None, mt_model=None):
+    """The settings, the output path and the model options, checked in that order
+    before anything loads (seconds)."""
+    from aligner.io.hub import check_model_options
+    from aligner.io.output import check_output
 
-    return load_settings(config_file)
-
-
-def _check_models(device: str, encoder: str | None = None, mt_model: str | None = None) -> None:
-    from aligner.io.hub import check_device, check_model_path
-
-    check_model_path(encoder, "--encoder")
-    check_model_path(mt_model, "--mt-model")
-    check_device(device)
+    settings = _settings(config_file)
+    check_output(output, inputs, force)
+    check_model_options(obj["device"], encoder, mt_model)
+    return settings
 
 
 def _load_models(config, encoder, mt_model, mt_backend, device, progress):
-    from aligner.io.hub import go_offline_if_unreachable
-    from aligner.pipeline import load_models
+    from aligner.api import load_models_for_command
 
-    go_offline_if_unreachable()
     if progress:
         click.echo("aligner: loading models…", err=True)
-    try:
-        return load_models(
-            config, encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress
-        )
-    except ModelUnavailable as exc:
-        raise InputError(str(exc)) from None
-    except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)
-        from aligner.io.cache import cache_dir
-
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise InputError(
-            f"models could not be loaded: {exc.strerror or exc}{where}; check the cache directory "
-            f"{cache_dir()} or set ALIGNER_CACHE to a writable one"
-        ) from None
+    return load_models_for_command(config, encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress)
 
 
-def _read_checked(path: str, settings, max_chars: int | None, default: int | None = None):
-    """Read one input and refuse it up front when it is far too large (``default``:
-    the command's own limit instead of ``[limits] max_chars``)."""
-    from aligner.io.reading import check_size, read_text
+def _language(code: str | None) -> str | None:
+    from aligner.text.language import check_language
 
-    read = read_text(path)
-    if max_chars is None:
-        limit = settings.limits.max_chars if default is None else default
-    else:
-        limit = max_chars
-    key = "max_chars" if default is None else "sentences_max_chars"
-    check_size(read, limit, settings.limits.max_sentence_chars if limit else 0, key)
-    return read
-
-
-def _heartbeat(settings):
-    """One progress line every few seconds when stderr is not a terminal."""
-    from aligner.progress import Heartbeat
-
-    return Heartbeat(interval=settings.progress.interval_seconds, enabled=not sys.stderr.isatty())
+    return check_language(code) if code else None
 
 
 def _write_output(text: str, output: str | None, inputs: list[str | None], force: bool) -> None:
@@ -123,11 +84,10 @@ def _write_output(text: str, output: str | None, inputs: list[str | None], force
     write_output(text, output, inputs, force)
 
 
-def _max_chars_option(f):
-    return click.option(
-        "--max-chars", type=click.IntRange(0), default=None,
-        help="Refuse inputs longer than this many characters (default: [limits] max_chars; 0 = no limit).",
-    )(f)  # fmt: skip
+_max_chars_option = click.option(
+    "--max-chars", type=click.IntRange(0), default=None,
+    help="Refuse inputs longer than this many characters (default: [limits] max_chars; 0 = no limit).",
+)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,33 +129,22 @@ def _common_model_options(f):
 def compare(obj, source, rendition, fmt, output, force, source_lang, rendition_lang, fail_on, no_translate, mt_model, mt_backend, method, quiet, min_confidence, max_chars, config_file, encoder):
     """Compare SOURCE with its RENDITION and report the differences ('-' reads stdin)."""
     import aligner
-    from aligner.io.output import check_output
+    from aligner.io.reading import check_one_stdin, read_within_limits
     from aligner.progress import stage_timer
-    from aligner.structures import FINDING_TYPES
-    from aligner.text.language import check_language
+    from aligner.structures import fail_on_types
 
-    types = {t.strip() for t in fail_on.split(",") if t.strip()}
-    if "any" in types:
-        types = set(FINDING_TYPES)
-    unknown = types - set(FINDING_TYPES)
-    if unknown:
-        raise InputError(f"--fail-on: unknown finding type(s) {', '.join(sorted(unknown))}; choose from {', '.join(FINDING_TYPES)}")
-    if source == "-" and rendition == "-":
-        raise InputError("only one of SOURCE and RENDITION can be standard input")
+    types = fail_on_types(fail_on)
+    check_one_stdin([source, rendition], "only one of SOURCE and RENDITION can be standard input")
     # Everything the user gave is checked before the models load (seconds).
     inputs = [source, rendition, config_file]
-    settings = _settings(config_file)
-    check_output(output, inputs, force)
-    _check_models(obj["device"], encoder, mt_model)
-    src_read = _read_checked(source, settings, max_chars)
-    tgt_read = _read_checked(rendition, settings, max_chars)
-    source_lang = check_language(source_lang) if source_lang else None
-    rendition_lang = check_language(rendition_lang) if rendition_lang else None
+    settings = _checked_settings(obj, config_file, output, inputs, force, encoder, mt_model)
+    src_read = read_within_limits(source, settings.limits, max_chars)
+    tgt_read = read_within_limits(rendition, settings.limits, max_chars)
+    source_lang, rendition_lang = _language(source_lang), _language(rendition_lang)
     _setup_threads(obj["threads"])
-    progress = sys.stderr.isatty()
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
-            models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], progress)
+            models = _load_models(settings.raw, encoder, mt_model, mt_backend, obj["device"], sys.stderr.isatty())
         result = aligner.compare(src_read, tgt_read, source_lang=source_lang, rendition_lang=rendition_lang, translate=not no_translate,
                                  method=method, min_confidence=min_confidence, models=models, timer=stage_timer(beat))  # fmt: skip
         for doc in (result.source, result.rendition):
@@ -226,20 +175,14 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
     """Audit a bilingual FILE (XLIFF 1.2/2.x, TMX, PO, CSV/TSV) segment by segment."""
     from aligner.bilingual import read_bilingual
     from aligner.bilingual.audit import AuditOptions, audit_file, fails, parse_fail_on
-    from aligner.io.output import check_output
-    from aligner.reports import render_audit
-    from aligner.text.language import check_language
+    from aligner.reports import audit_format, render_audit
 
     types = parse_fail_on(fail_on)
-    fmt = fmt or ("xliff" if output and output.lower().endswith((".xlf", ".xliff")) else "text")
     inputs = [file, config_file]
-    settings = _settings(config_file)
-    check_output(output, inputs, force)
-    _check_models(obj["device"], encoder, mt_model)
+    settings = _checked_settings(obj, config_file, output, inputs, force, encoder, mt_model)
     bilingual = read_bilingual(file)  # bad or hostile input fails here, before the models load
-    if fmt == "xliff" and bilingual.format not in ("xliff1", "xliff2"):
-        raise InputError(f"-f xliff writes an annotated copy of an XLIFF input; {file} is {bilingual.format}")
-    options = AuditOptions(check_language(source_lang) if source_lang else None, check_language(rendition_lang) if rendition_lang else None, not no_translate)
+    fmt = audit_format(fmt, output, bilingual.format, file)
+    options = AuditOptions(_language(source_lang), _language(rendition_lang), not no_translate)
     _setup_threads(obj["threads"])
     models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
     result = audit_file(bilingual, models, options)
@@ -262,18 +205,15 @@ def audit(obj, file, fmt, output, force, source_lang, rendition_lang, fail_on, n
 @click.pass_obj
 def sentences(obj, source, rendition, presegmented, fmt, output, force, source_lang, rendition_lang, max_chars, config_file, encoder):
     """Sentence alignment only: beads such as [0]:[0,1], one per line."""
-    from aligner.io.output import check_output
+    from aligner.io.reading import check_one_stdin, read_within_limits
     from aligner.io.sentence_files import align_sentence_files, render_beads
 
-    if source == "-" and rendition == "-":
-        raise InputError("only one of SOURCE and RENDITION can be standard input")
+    check_one_stdin([source, rendition], "only one of SOURCE and RENDITION can be standard input")
     inputs = [source, rendition, config_file]
-    settings = _settings(config_file)
-    check_output(output, inputs, force)
-    _check_models(obj["device"], encoder)
+    settings = _checked_settings(obj, config_file, output, inputs, force, encoder)
     # Bad input fails before the models load.
-    src_read = _read_checked(source, settings, max_chars, settings.limits.sentences_max_chars)
-    tgt_read = _read_checked(rendition, settings, max_chars, settings.limits.sentences_max_chars)
+    src_read = read_within_limits(source, settings.limits, max_chars, sentences=True)
+    tgt_read = read_within_limits(rendition, settings.limits, max_chars, sentences=True)
     _setup_threads(obj["threads"])
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
@@ -298,33 +238,24 @@ def sentences(obj, source, rendition, presegmented, fmt, output, force, source_l
 @click.pass_obj
 def words(obj, file, method, token_type, center, layer, fmt, output, force, max_chars, config_file, encoder):
     """Word-align FILE of 'source ||| target' lines (pre-tokenised); Pharaoh output."""
-    import json
-
-    from aligner.io.output import check_output
-    from aligner.io.pretokenized import align_pairs, parse_pairs, pharaoh
+    from aligner.io.pretokenized import align_pairs, parse_pairs, render_links
+    from aligner.io.reading import read_within_limits
 
     inputs = [file, config_file]
-    settings = _settings(config_file)
-    check_output(output, inputs, force)
-    _check_models(obj["device"], encoder)
-    text = _read_checked(file, settings, max_chars).text
+    settings = _checked_settings(obj, config_file, output, inputs, force, encoder)
+    text = read_within_limits(file, settings.limits, max_chars).text
     pairs = list(parse_pairs(text.splitlines(), file))
     _setup_threads(obj["threads"])
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, None, "transformers", obj["device"], sys.stderr.isatty())
-        out: list[str] = []
         with beat.step(f"aligning {len(pairs):,} sentence pairs"):
             aligned = align_pairs(
                 models.encoder, pairs, method, token_type, progress=True, total=len(pairs), center=center, layer=layer,
                 settings=settings.word_alignment,
             )  # fmt: skip
-            for p, links in zip(pairs, aligned, strict=True):
-                if fmt == "pharaoh":
-                    out.append(pharaoh(links))
-                else:
-                    out.append(json.dumps({"line": p.line, "source": p.source, "target": p.target, "links": links}, ensure_ascii=False))
-    _write_output("\n".join(out) + ("\n" if out else ""), output, inputs, force)
+            text = render_links(pairs, aligned, fmt)
+    _write_output(text, output, inputs, force)
 
 
 @main.command()
@@ -335,21 +266,17 @@ def words(obj, file, method, token_type, center, layer, fmt, output, force, max_
 @click.pass_obj
 def regress(obj, directory, no_translate, mt_model, config_file, encoder):
     """Run every sample pair in DIRECTORY (default samples/) against its expected findings."""
-    from aligner.regression.samples import format_results, pair_folders, run_pair_safely
+    from aligner.io.hub import check_model_options
+    from aligner.regression.samples import format_results, pair_folders, run_pairs
 
     settings = _settings(config_file)
-    _check_models(obj["device"], encoder, mt_model)
+    check_model_options(obj["device"], encoder, mt_model)
     folders = pair_folders(Path(directory))
     _setup_threads(obj["threads"])
-    results = []
     with _heartbeat(settings) as beat:
         with beat.step("loading models"):
             models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
-        for folder in folders:
-            # --no-translate reaches each comparison through its options; the models
-            # handed in are left as they are.
-            with beat.step(f"pair {folder.name}"):
-                results.append(run_pair_safely(folder, models, translate=not no_translate))
+        results = run_pairs(folders, models, translate=not no_translate, step=beat.step)
     click.echo(format_results(results), nl=False)
     if any(r.failures for r in results):
         sys.exit(1)
@@ -368,16 +295,11 @@ def regress(obj, directory, no_translate, mt_model, config_file, encoder):
 def translate(obj, file, source_lang, mt_model, mt_backend, presegmented, output, force, config_file):
     """Print the English machine translation of FILE, one sentence per line."""
     from aligner.io.hub import go_offline_if_unreachable
-    from aligner.io.output import check_output
-    from aligner.text.language import check_language
     from aligner.translation.translate_file import translate_file
 
     inputs = [file, config_file]
-    settings = _settings(config_file)
-    check_output(output, inputs, force)
-    _check_models(obj["device"], None, mt_model)
-    if source_lang:
-        check_language(source_lang)
+    settings = _checked_settings(obj, config_file, output, inputs, force, None, mt_model)
+    _language(source_lang)
     go_offline_if_unreachable()
     _setup_threads(obj["threads"])
     with _heartbeat(settings) as beat, beat.step("translating"):
@@ -406,7 +328,7 @@ def models(languages, mt_model, config_file, verify) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("renditions", nargs=-1, required=True)
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html", "tsv"]), default="text", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(TRACE_FORMATS), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(), help="Write here (html: required; the pair reports go next to it).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--source-lang", help="Language of SOURCE; detected when absent.")
@@ -417,52 +339,30 @@ def models(languages, mt_model, config_file, verify) -> None:
 @click.pass_obj
 def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_lang, no_translate, mt_model, config_file, encoder):
     """One SOURCE's claims against each RENDITION: a claim x rendition matrix."""
+    from aligner.io.hub import check_model_options
     from aligner.io.output import check_output
-    from aligner.io.reading import read_text
-    from aligner.reports import render
-    from aligner.reports.trace_json import trace_to_dict, trace_to_json
-    from aligner.text.language import check_language
+    from aligner.io.reading import check_one_stdin, read_text
+    from aligner.reports import render, render_trace, trace_pages
     from aligner.trace.matrix import trace_texts
 
-    inputs = [source, *renditions]
-    if inputs.count("-") > 1:
-        raise InputError("only one input can be standard input")
-    inputs.append(config_file)
+    check_one_stdin([source, *renditions], "only one input can be standard input")
+    inputs = [source, *renditions, config_file]
     settings = _settings(config_file)
-    _check_models(obj["device"], encoder, mt_model)
-    if fmt == "html" and (output is None or output == "-"):
-        raise InputError("-f html writes the matrix and one side-by-side report per rendition: give -o FILE.html")
-    out = Path(output) if output and output != "-" else None
-    pair_files = [f"{out.stem}.pair{i + 1}.html" for i in range(len(renditions))] if out and fmt == "html" else []
-    check_output(output, inputs, force)
-    for name in pair_files:
-        check_output(str(out.with_name(name)), inputs, force)
+    check_model_options(obj["device"], encoder, mt_model)
+    pages = trace_pages(output, fmt, len(renditions))
+    for path in [output, *pages.values()]:
+        check_output(path, inputs, force)
     reads = [read_text(p) for p in inputs[:-1]]
-    source_lang = check_language(source_lang) if source_lang else None
-    rendition_lang = check_language(rendition_lang) if rendition_lang else None
+    source_lang, rendition_lang = _language(source_lang), _language(rendition_lang)
     _setup_threads(obj["threads"])
     models = _load_models(settings.raw, encoder, mt_model, "transformers", obj["device"], sys.stderr.isatty())
     result = trace_texts(reads[0], reads[1:], models, source_lang, rendition_lang, not no_translate)
     for doc in (result.source, *result.renditions):
         for w in doc.warnings:
             click.echo(f"aligner: warning: {w}", err=True)
-    if fmt == "json":
-        text = trace_to_json(result)
-    elif fmt == "tsv":
-        from aligner.reports.trace_tsv import render_trace_tsv
-
-        text = render_trace_tsv(trace_to_dict(result))
-    elif fmt == "html":
-        from aligner.reports.trace_html import render_trace_html
-
-        for name, comparison in zip(pair_files, result.comparisons, strict=True):
-            _write_output(render(comparison, "html"), str(out.with_name(name)), inputs, force)
-        text = render_trace_html(trace_to_dict(result), pair_files)
-    else:
-        from aligner.reports.trace_text import render_trace_text
-
-        text = render_trace_text(trace_to_dict(result))
-    _write_output(text, output, inputs, force)
+    for path, comparison in zip(pages.values(), result.comparisons if pages else [], strict=True):
+        _write_output(render(comparison, "html"), path, inputs, force)  # the pages an HTML trace links to
+    _write_output(render_trace(result, fmt, list(pages)), output, inputs, force)
 
 
 @main.command()
@@ -479,41 +379,14 @@ def trace(obj, source, renditions, fmt, output, force, source_lang, rendition_la
 @click.pass_obj
 def batch(obj, manifest, outdir, workers, ray_address, full_reports, retry_errors, no_translate, mt_model, cache_sentences, config_file, encoder):
     """Compare every pair of MANIFEST (CSV or JSONL); resumable; results in OUTDIR."""
-    from aligner.batch.runner import default_threads, run_batch, worker_options
+    from aligner.batch.runner import run_batch, worker_options
 
-    threads = obj["threads"] or default_threads(workers)
     options = worker_options(
-        outdir, full_reports, config_file=config_file, encoder=encoder, mt_model=mt_model,
-        translate=not no_translate, threads=threads, device=obj["device"], cache_sentences=cache_sentences,
-    )
+        outdir, full_reports, workers, obj["threads"], config_file=config_file, encoder=encoder, mt_model=mt_model,
+        translate=not no_translate, device=obj["device"], cache_sentences=cache_sentences,
+    )  # fmt: skip
     stats = run_batch(manifest, outdir, options, workers, ray_address, retry_errors, lambda m: click.echo(f"aligner: {m}", err=True))
-    click.echo(
-        f"{stats.pairs} pairs: {stats.resumed} done before, {stats.ran} run ({stats.ok} ok, {stats.errors} errors) "
-        f"in {stats.seconds:.1f} s; {workers} worker(s) x {threads} thread(s); results in {Path(outdir) / 'results.jsonl'}"
-    )
-
-
-def _unraisable(hook_args) -> None:
-    # Ctrl-C landing inside a finalizer is "unraisable": Python would print it and go
-    # on. Remember it instead, so the run stops before writing anything.
-    if isinstance(hook_args.exc_value, KeyboardInterrupt):
-        if _State.signals is not None:
-            _State.signals.note()
-        return
-    sys.__unraisablehook__(hook_args)
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Python warnings (a cache rebuilt, an MT model missing) as one line each."""
-    _warn(str(message))
-
-
-class _WarningLines(logging.Handler):
-    """Records of the ``aligner`` logger as ``aligner: warning: ...`` lines."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(Exception):  # stderr gone: nothing to tell
-            _warn(record.getMessage())
+    click.echo(stats.summary(outdir))
 
 
 def _interrupted() -> None:
@@ -540,18 +413,10 @@ def run() -> None:
     """Entry point with the project's error contract: one line and exit 2 for bad
     input, a traceback only with --debug, 128 + the signal number (130 for Ctrl-C)
     and no output when interrupted or terminated."""
-    import warnings
-
-    from aligner.io.output import Signals
+    from aligner.io.output import Signals, install_console_hooks
 
     _State.signals = Signals()
-    _State.signals.install()
-    sys.unraisablehook = _unraisable
-    warnings.showwarning = _show_warning
-    logger = logging.getLogger("aligner")
-    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
-        logger.addHandler(_WarningLines())
-    logger.propagate = False
+    install_console_hooks(_State.signals, _warn)
     try:
         main.main(prog_name="aligner", standalone_mode=False)
         if _State.interrupted():

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import Settings, load_settings
-from .errors import InputError
+from .errors import InputError, ModelUnavailable
 from .io.cache import sha256_bytes
 from .io.reading import ReadText, read_text
 from .pipeline import CompareOptions, Comparison, Models, compare_texts
@@ -58,6 +58,29 @@ def load_models(
     return _load_models(
         _raw_config(config), encoder=encoder, mt_model=mt_model, mt_backend=mt_backend, device=device, progress=progress
     )
+
+
+def load_models_for_command(config: dict[str, Any], **options: Any) -> Models:
+    """The models as a command loads them (``config``: the merged settings' ``raw``;
+    ``options``: those of :func:`aligner.pipeline.load_models`): offline at once when
+    the hub cannot be reached, and a model that cannot be had or a cache that cannot
+    be written reported as an :class:`InputError` saying what to do (one line and
+    exit 2 on the command line)."""
+    from .io.hub import go_offline_if_unreachable
+
+    go_offline_if_unreachable()
+    try:
+        return _load_models(config, **options)
+    except ModelUnavailable as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:  # a cache that cannot be written (read-only, full disk ...)
+        from .io.cache import cache_dir
+
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise InputError(
+            f"models could not be loaded: {exc.strerror or exc}{where}; check the cache directory "
+            f"{cache_dir()} or set ALIGNER_CACHE to a writable one"
+        ) from None
 
 
 def read_input(value: Input, role: str = "input") -> ReadText:

@@ -259,6 +259,9 @@ class EncoderSettings(_Section):
 
 @dataclass(frozen=True)
 class SentenceAlignmentSettings(_Section):
+    """``[sentence_alignment]``: what :func:`aligner.alignment.sentence_alignment.
+    align_sentences` reads (it takes these settings as they are)."""
+
     section = "sentence_alignment"
     gap: float = field(metadata=_spec("number", above=0))
     merge_penalty: float = field(metadata=_spec("number", lo=0))
@@ -266,11 +269,12 @@ class SentenceAlignmentSettings(_Section):
     band: int = field(metadata=_spec("int", lo=1))
     moved_max_cost: float = field(metadata=_spec("number", lo=0))
     split_cost: float = field(metadata=_spec("number", above=0))
-    norm_samples: int | None = field(default=None, metadata=_spec("int", lo=1))
-    background_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
-    background_scale: float | None = field(default=None, metadata=_spec("number", above=0))
-    length_weight: float | None = field(default=None, metadata=_spec("number", lo=0))
-    band_source: str | None = field(default=None, metadata=_spec("str", choices=("halving", "anchors")))
+    norm_samples: int = field(metadata=_spec("int", lo=1))
+    background_weight: float = field(metadata=_spec("number", lo=0))
+    background_scale: float = field(metadata=_spec("number", above=0))
+    length_weight: float = field(metadata=_spec("number", lo=0))
+    band_source: str = field(metadata=_spec("str", choices=("halving", "anchors")))
+    full_dp_cells: int = field(metadata=_spec("int", lo=0))
     background: dict[str, list[str]] | None = field(default=None, metadata=_spec("sentences"))
     parallel: dict[str, list[str]] | None = field(default=None, metadata=_spec("parallel"))
     calibration_reference: str | None = field(default=None, metadata=_spec("str"))

@@ -12,25 +12,25 @@ import time
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from . import __version__
+from .alignment.document_alignment import align_documents, bead_side, sentence_words
 from .alignment.sentence_alignment import (
-    AlignParams,
-    align_sentences,
     background_sentences,
     background_vectors,
     cost_map,
     translation_cost,
 )
-from .alignment.word_alignment import PieceVectors, align_words, mean_vector
+from .alignment.word_alignment import align_words
 from .config import (
     ClaimsSettings,
     ConfidenceSettings,
     EncoderSettings,
     FindingsSettings,
+    SentenceAlignmentSettings,
     WordAlignmentSettings,
     load_config,
     section_settings,
@@ -40,12 +40,14 @@ from .errors import InputError, ModelUnavailable
 from .findings.merging import calibrated, merge_findings, number_findings
 from .findings.relation import all_sentences_paired, coverage, relation
 from .findings.span_checks import added_dropped
-from .findings.token_evidence import TokenEvidence, diff_scores
+from .findings.token_evidence import diff_scores
 from .io.reading import ReadText, read_text
 from .reports import ReportViews
 from .structures import FINDING_TYPES, Bead, Document, Finding, Link
 from .text.language import check_language, detect_language
 from .text.segmentation import mark_boilerplate, segment
+
+_S = TypeVar("_S")
 
 
 def warn(message: str) -> None:
@@ -67,7 +69,16 @@ class Models:
     background: np.ndarray | None = field(default=None, repr=False)
     parallel: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
+    sections: dict[type, Any] = field(default_factory=dict, repr=False)
     word_shifts: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+
+    def section(self, cls: type[_S]) -> _S:
+        """The typed settings of one section of ``config`` (e.g.
+        :class:`~aligner.config.SentenceAlignmentSettings`), parsed once: the stages
+        read them on every comparison."""
+        if cls not in self.sections:
+            self.sections[cls] = section_settings(self.config, cls)
+        return self.sections[cls]
 
     def _translation_word_similarity(self, src_lang: str, tgt_lang: str) -> float | None:
         """Median best similarity of the words of the parallel sentences of the two
@@ -80,7 +91,7 @@ class Models:
             s = prepare_document(ReadText(a, "", "utf-8", ""), src_lang, self.config, "source")
             t = prepare_document(ReadText(b, "", "utf-8", ""), tgt_lang, self.config, "rendition")
             se, te = embed_document(s, self), embed_document(t, self)
-            wa = align_words(_bead_side(s, se, range(len(s.sentences))), _bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
+            wa = align_words(bead_side(s, se, range(len(s.sentences))), bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
             sims += [v for k, v in wa.src_best.items() if s.tokens[k].kind == "word"]
             sims += [v for k, v in wa.tgt_best.items() if t.tokens[k].kind == "word"]
         return float(np.median(sims)) if sims else None
@@ -98,7 +109,7 @@ class Models:
             if src_lang != tgt_lang and len(ref) == 2 and (src_lang, tgt_lang) != ref:
                 mine, theirs = self._translation_word_similarity(src_lang, tgt_lang), self._translation_word_similarity(*ref)
                 if mine is not None and theirs is not None:
-                    share = section_settings(self.config, WordAlignmentSettings).calibration_share or 0.0
+                    share = self.section(WordAlignmentSettings).calibration_share or 0.0
                     shift = share * max(0.0, theirs - mine)
             self.word_shifts[key] = shift
         return self.word_shifts[key]
@@ -129,7 +140,7 @@ class Models:
         vectors = [self._parallel_vectors(lang) for lang in (src_lang, tgt_lang, *ref)]
         if any(v is None or not len(v) for v in vectors):
             return 1.0, 0.0
-        params = AlignParams.from_config(section)
+        params = self.section(SentenceAlignmentSettings)
         background = self.sentence_background()
         pair = translation_cost(vectors[0], vectors[1], params, background)
         reference_cost = translation_cost(vectors[2], vectors[3], params, background)
@@ -251,147 +262,9 @@ def prepare_document(read: ReadText, lang: str | None, config: dict[str, Any], r
     return doc
 
 
-def _sentence_words(doc: Document) -> list[list[str]]:
-    return [[doc.tokens[k].text for k in s.token_range] for s in doc.sentences]
-
-
-def _bead_side(doc: Document, emb: Sequence[EmbeddedSentence], sids: Sequence[int]) -> PieceVectors:
-    """Piece vectors of a bead side's words and numbers (punctuation never aligns)."""
-    parts: list[PieceVectors] = []
-    offsets: list[int] = []
-    for sid in sids:
-        s = doc.sentences[sid]
-        pv = emb[sid].pieces
-        keep = [k - s.token_start for k in s.token_range if doc.tokens[k].kind in ("word", "number")]
-        pv = pv.select_words(keep)
-        parts.append(pv)
-        offsets.append(s.token_start)
-    if not parts:
-        return PieceVectors(np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
-    return PieceVectors.concat(parts, offsets)
-
-
 def embed_document(doc: Document, models: Models, label: str = "embedding source") -> list[EmbeddedSentence]:
     """Sentence and piece vectors of every sentence of ``doc``."""
-    return models.encoder.embed(_sentence_words(doc), progress=models.progress, label=label)
-
-
-def sentence_beads(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
-    background: np.ndarray | None = None,
-    pair_map: tuple[float, float] = (1.0, 0.0),
-) -> list[Bead]:
-    """Sentence alignment of two embedded documents with the configured parameters
-    (``background``: :meth:`Models.sentence_background`; ``pair_map``:
-    :meth:`Models.pair_cost_map` of the two documents' languages)."""
-    params = AlignParams.from_config(config.get("sentence_alignment", {}))
-    return align_sentences(
-        np.stack([e.vector for e in src_emb]),
-        np.stack([e.vector for e in tgt_emb]),
-        replace(params, cost_scale=pair_map[0], cost_shift=pair_map[1]),
-        np.array([s.boilerplate for s in src.sentences]),
-        np.array([s.boilerplate for s in tgt.sentences]),
-        background,
-        ([len(s.text) for s in src.sentences], [len(s.text) for s in tgt.sentences]),
-    )
-
-
-def align_documents(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    config: dict[str, Any],
-    method: str,
-    token_type: str,
-    timer: _Timer,
-    background: np.ndarray | None = None,
-    pair_map: tuple[float, float] = (1.0, 0.0),
-    word_shift: float = 0.0,
-) -> tuple[list[Bead], list[Link], TokenEvidence, TokenEvidence]:
-    """Sentence beads, then word links inside each bead."""
-    with timer.stage("align_sentences"):
-        beads = sentence_beads(src, tgt, src_emb, tgt_emb, config, background, pair_map)
-    with timer.stage("align_words"):
-        # Centring (subtracting each language side's mean vector before matching)
-        # removes the language component that all of one side's vectors share.
-        center = section_settings(config, WordAlignmentSettings).center
-        src_shift = mean_vector(e.pieces for e in src_emb) if center else None
-        tgt_shift = mean_vector(e.pieces for e in tgt_emb) if center else None
-        links: list[Link] = []
-        src_ev = TokenEvidence.empty(len(src.tokens))
-        tgt_ev = TokenEvidence.empty(len(tgt.tokens))
-        for bead in beads:
-            if not bead.source or not bead.rendition:
-                continue
-            sp = _bead_side(src, src_emb, bead.source)
-            tp = _bead_side(tgt, tgt_emb, bead.rendition)
-            wa = align_words(sp, tp, method=method, token_type=token_type, src_shift=src_shift, tgt_shift=tgt_shift)
-            for a, b, score in wa.links:
-                links.append(Link(a, b, round(score, 4)))
-                src_ev.aligned[a] = True
-                tgt_ev.aligned[b] = True
-            for sid in bead.source:
-                for k in src.sentences[sid].token_range:
-                    src_ev.best[k] = wa.src_best.get(k, 0.0)
-            for sid in bead.rendition:
-                for k in tgt.sentences[sid].token_range:
-                    tgt_ev.best[k] = wa.tgt_best.get(k, 0.0)
-        window = section_settings(config, FindingsSettings).nearby_window
-        nearby_evidence(src, tgt, src_emb, tgt_emb, beads, window, src_ev, tgt_ev, src_shift, tgt_shift)
-        if word_shift:
-            for ev in (src_ev, tgt_ev):
-                ev.best = np.minimum(ev.best + word_shift, 1.0)
-                ev.near = np.minimum(ev.near + word_shift, 1.0)
-    return beads, links, src_ev, tgt_ev
-
-
-def _bead_neighbours(beads: Sequence[Bead], window: int) -> list[tuple[list[int], list[int]]]:
-    """For each bead, the sentences of each side within ``window`` beads of it, so
-    content merged into a neighbouring sentence or split off into one is found."""
-    out = []
-    for i in range(len(beads)):
-        lo, hi = max(0, i - window), min(len(beads), i + window + 1)
-        out.append(
-            (sorted({s for b in beads[lo:hi] for s in b.source}), sorted({r for b in beads[lo:hi] for r in b.rendition}))
-        )
-    return out
-
-
-def nearby_evidence(
-    src: Document,
-    tgt: Document,
-    src_emb: Sequence[EmbeddedSentence],
-    tgt_emb: Sequence[EmbeddedSentence],
-    beads: Sequence[Bead],
-    window: int,
-    src_ev: TokenEvidence,
-    tgt_ev: TokenEvidence,
-    src_shift: np.ndarray | None,
-    tgt_shift: np.ndarray | None,
-) -> None:
-    """Best similarity of each word to any word of the other side's nearby sentences
-    (``TokenEvidence.near``). Sentence beads are monotone and can cut a claim that a
-    rendition moved into the next sentence; word evidence across that cut keeps such
-    content from being reported as dropped here and added there."""
-    for bead, (near_s, near_t) in zip(beads, _bead_neighbours(beads, window), strict=True):
-        for sids, other, ev, mine_doc, mine_emb, other_doc, other_emb, shifts in (
-            (bead.source, near_t, src_ev, src, src_emb, tgt, tgt_emb, (src_shift, tgt_shift)),
-            (bead.rendition, near_s, tgt_ev, tgt, tgt_emb, src, src_emb, (tgt_shift, src_shift)),
-        ):
-            if not sids or not other:
-                continue
-            mine = _bead_side(mine_doc, mine_emb, sids)
-            theirs = _bead_side(other_doc, other_emb, other)
-            if not len(mine.word) or not len(theirs.word):
-                continue
-            wa = align_words(mine, theirs, method="argmax", token_type="word", src_shift=shifts[0], tgt_shift=shifts[1])
-            for k, v in wa.src_best.items():
-                ev.near[k] = v if np.isnan(ev.near[k]) else max(ev.near[k], v)
+    return models.encoder.embed(sentence_words(doc), progress=models.progress, label=label)
 
 
 def name_similarity(encoder: Encoder, pairs: Sequence[tuple[str, str]]) -> list[float]:
@@ -404,6 +277,15 @@ def name_similarity(encoder: Encoder, pairs: Sequence[tuple[str, str]]) -> list[
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
     n = len(pairs)
     return [float(vecs[i] @ vecs[n + i]) for i in range(n)]
+
+
+def _with_translation(doc: Document, translator: Any) -> Document:
+    """A copy of ``doc`` whose sentences carry their English machine translation.
+    Debris is translated too: a reader of the gloss should see every line."""
+    todo = [k for k, s in enumerate(doc.sentences) if s.text.strip()]
+    out = dict(zip(todo, translator.translate([doc.sentences[k].text for k in todo]), strict=True))
+    sentences = [replace(s, translation=out[k]) if k in out else s for k, s in enumerate(doc.sentences)]
+    return replace(doc, sentences=sentences)
 
 
 def compare_documents(
@@ -429,11 +311,7 @@ def compare_documents(
             translator = models.translator(src.lang)
     if translator is not None:
         with timer.stage("translate"):
-            # Debris is translated too: a reader of the gloss should see every line.
-            todo = [s for s in src.sentences if s.text.strip()]
-            out = translator.translate([s.text for s in todo])
-            for s, t in zip(todo, out, strict=True):
-                s.translation = t
+            src = _with_translation(src, translator)
             notes.extend(getattr(translator, "notes", []))
 
     with timer.stage("embed"):
@@ -463,19 +341,19 @@ def compare_embedded(
     """Everything after embedding: alignment, differences, summary. Split from
     :func:`compare_documents` so that callers with many small pairs (``aligner audit``)
     can embed all their sentences in one batched call and then compare pair by pair."""
-    config = models.config
-    wa_settings = section_settings(config, WordAlignmentSettings)
+    wa_settings = models.section(WordAlignmentSettings)
     method = options.method or wa_settings.method
     token_type = wa_settings.token_type
-    fs = section_settings(config, FindingsSettings)
+    fs = models.section(FindingsSettings)
     notes = notes if notes is not None else []
     mt_desc: dict[str, Any] = {"used": False}
     if translator is not None:
         mt_desc = {"used": True, "model": translator.model_id, "backend": translator.backend}
     background = models.sentence_background()
     beads, links, src_ev, tgt_ev = align_documents(
-        src, tgt, src_emb, tgt_emb, config, method, token_type, timer, background,
-        models.pair_cost_map(src.lang, tgt.lang), models.pair_word_shift(src.lang, tgt.lang),
+        src, tgt, src_emb, tgt_emb, models.section(SentenceAlignmentSettings), wa_settings.center, fs.nearby_window,
+        method, token_type, timer, background, models.pair_cost_map(src.lang, tgt.lang),
+        models.pair_word_shift(src.lang, tgt.lang),
     )
 
     if translator is not None:
@@ -485,10 +363,10 @@ def compare_embedded(
             mt = mt_path(src, tgt, beads, src_emb, tgt_emb, models.encoder, method, token_type, fs.explained_sim)
         with timer.stage("mt_scoring"):
             try:
-                forced_decoding(src, tgt, beads, translator, mt)
+                mt = forced_decoding(src, tgt, beads, translator, mt)
             except Exception as exc:  # evidence is optional; the report must not fail for it
                 notes.append(f"MT forced-decoding evidence unavailable: {type(exc).__name__}: {exc}")
-        combine(src, tgt, src_ev, tgt_ev, mt)
+        src_ev, tgt_ev = combine(src, tgt, src_ev, tgt_ev, mt)
 
     with timer.stage("differences"):
         src_scores = diff_scores(src, src_ev, fs)
@@ -505,12 +383,12 @@ def compare_embedded(
             from .findings.claims import claim_findings
 
             claims, claim_notes = claim_findings(
-                src, tgt, beads, links, section_settings(config, ClaimsSettings),
+                src, tgt, beads, links, models.section(ClaimsSettings),
                 name_similarity=lambda pairs: name_similarity(models.encoder, pairs),
             )
             notes.extend(claim_notes)
             spans = added_dropped(src, tgt, beads, src_ev, tgt_ev, src_scores, tgt_scores, fs)
-            findings = calibrated(merge_findings(claims, spans, fs), section_settings(config, ConfidenceSettings).table)
+            findings = calibrated(merge_findings(claims, spans, fs), models.section(ConfidenceSettings).table)
             note = ""
         floor = options.min_confidence if options.min_confidence is not None else fs.min_confidence
         findings = number_findings([f for f in findings if f.confidence >= floor])

@@ -68,6 +68,12 @@ class Heartbeat:
         yield
 
 
+def command_heartbeat(settings) -> Heartbeat:
+    """A command's heartbeat (``[progress] interval_seconds`` of ``settings``): on only
+    when stderr is not a terminal, where the stages draw their own bars."""
+    return Heartbeat(interval=settings.progress.interval_seconds, enabled=not sys.stderr.isatty())
+
+
 def stage_timer(heartbeat: Heartbeat):
     """A pipeline timer that also tells ``heartbeat`` which stage runs."""
     from .pipeline import _Timer

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import InputError
+
 FindingType = Literal["added", "dropped", "softened", "strengthened", "changed", "contradicted"]
 FINDING_TYPES: tuple[str, ...] = (
     "added",
@@ -19,6 +21,20 @@ FINDING_TYPES: tuple[str, ...] = (
     "changed",
     "contradicted",
 )
+
+
+def fail_on_types(spec: str) -> set[str]:
+    """The finding types of a ``--fail-on`` value (comma-separated types, or ``any``
+    for all of them); an unknown type is an :class:`InputError`."""
+    types = {t.strip() for t in spec.split(",") if t.strip()}
+    if "any" in types:
+        types = set(FINDING_TYPES)
+    unknown = types - set(FINDING_TYPES)
+    if unknown:
+        raise InputError(f"--fail-on: unknown finding type(s) {', '.join(sorted(unknown))}; choose from {', '.join(FINDING_TYPES)}")
+    return types
+
+
 Severity = Literal["high", "medium", "low"]
 TokenKind = Literal["word", "number", "punct", "symbol"]
 

@@ -40,7 +40,7 @@ DATASETS = ["clean", "merge10", "gap10", "mixed5", "mixed10", "mixed20", "moved"
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 
-# name -> AlignParams overrides (and "background": False to align without the
+# name -> [sentence_alignment] settings overrides (and "background": False to align without the
 # encoder-level background). Each line is one idea measured on its own.
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -129,13 +129,13 @@ def embed_all(data: dict[str, list[dict]], threads: int) -> tuple[dict[tuple[str
 def run_variant(
     docs: list[dict], vectors: dict, background: np.ndarray | None, overrides: dict[str, Any]
 ) -> tuple[list[list[Bead]], float]:
-    from aligner.alignment.sentence_alignment import AlignParams, align_sentences
-    from aligner.config import load_config
+    from aligner.alignment.sentence_alignment import align_sentences
+    from aligner.config import SentenceAlignmentSettings, load_settings
 
     over = dict(overrides)
     use_bg = over.pop("background", True)
-    fields = {f.name for f in dataclasses.fields(AlignParams)}
-    configured = AlignParams.from_config(load_config().get("sentence_alignment", {}))
+    fields = {f.name for f in dataclasses.fields(SentenceAlignmentSettings)}
+    configured = load_settings().sentence_alignment
     params = dataclasses.replace(configured, **{k: v for k, v in over.items() if k in fields})
     takes_bg = "background" in inspect.signature(align_sentences).parameters
     out = []
@@ -154,17 +154,19 @@ def run_variant(
 GAP_GRID = (0.30, 0.34, 0.38, 0.42, 0.46, 0.50)
 
 
-def calibrate(data: dict[str, list[dict]], vectors: dict, background: np.ndarray | None) -> dict[str, Any]:
+def calibrate(
+    data: dict[str, list[dict]], vectors: dict, background: np.ndarray | None, base: dict[str, Any]
+) -> dict[str, Any]:
     """The gap cost from the synthetic dev sets (``real`` left out): the value of
     ``GAP_GRID`` with the best mean strict F1 over them (end to end: the gap also
     decides between merged beads and a 1-1 bead plus a gap), and, for comparison, the
-    pairwise estimate of :func:`pairwise_gap`."""
+    pairwise estimate of :func:`pairwise_gap`. ``base``: overrides of every run."""
     synthetic = {k: v for k, v in data.items() if k != "real"}
     sweep = {}
     for gap in GAP_GRID:
         f1s = []
         for docs in synthetic.values():
-            tests, _ = run_variant(docs, vectors, background, {"gap": gap})
+            tests, _ = run_variant(docs, vectors, background, {**base, "gap": gap})
             f1s.append(score([[(tuple(s), tuple(t)) for s, t in d["gold"]] for d in docs], tests)["strict_f1"])
         sweep[gap] = float(np.mean(f1s))
         print(f"calibration: gap {gap:.2f}: mean strict F1 {sweep[gap]:.4f}", flush=True)
@@ -179,9 +181,10 @@ def pairwise_gap(data: dict[str, list[dict]], vectors: dict, background: np.ndar
     (gold 1-0 / 0-1) and from the neighbours of gold pairs (the near misses the DP must
     refuse). The threshold minimising the errors of both kinds, weighted equally per
     class, is returned with the class sizes."""
-    from aligner.alignment.sentence_alignment import AlignParams, one_to_one_costs
+    from aligner.alignment.sentence_alignment import one_to_one_costs
+    from aligner.config import default_settings
 
-    params = AlignParams.from_config({})
+    params = default_settings().sentence_alignment
     pos: list[float] = []
     neg: list[float] = []
     for docs in data.values():
@@ -224,22 +227,20 @@ def main() -> None:
     for spec in args.set:
         name, _, kv = spec.partition(":")
         variants[name] = {k: float(v) if k != "max_bead" else int(v) for k, v in (p.split("=") for p in kv.split(","))}
-    if args.band_only:
-        import aligner.alignment.sentence_alignment as sa
-
-        sa._FULL_DP_CELLS = 0  # benchmark switch: exercise the band on every size
+    # --band-only: no document is small enough for the exact DP, the band is used on every size.
+    base: dict[str, Any] = {"full_dp_cells": 0} if args.band_only else {}
     data = load_data(args.data.split(","))
     vectors, background = embed_all(data, args.threads)
     result: dict[str, Any] = {"variants": {}, "band_only": args.band_only}
     if args.calibrate:
-        result["calibration"] = calibrate(data, vectors, background)
+        result["calibration"] = calibrate(data, vectors, background, base)
         print("calibration:", json.dumps(result["calibration"]))
         return _write(result, args.json)
     for vname, over in variants.items():
         rows = {}
         total_time = 0.0
         for dname, docs in data.items():
-            tests, secs = run_variant(docs, vectors, background, over)
+            tests, secs = run_variant(docs, vectors, background, {**base, **over})
             total_time += secs
             rows[dname] = score([[(tuple(s), tuple(t)) for s, t in d["gold"]] for d in docs], tests)
         result["variants"][vname] = {"overrides": {k: str(v) for k, v in over.items()}, "scores": rows, "seconds": round(total_time, 3)}

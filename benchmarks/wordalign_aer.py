@@ -17,14 +17,14 @@ and "passage: "), layer (one hidden layer, or ``5+6+7`` averaged), token type (`
 matches subwords, ``word`` averages each word's subwords first), centring (``none``;
 ``lang``: subtract the mean piece vector of each language side of the batch before
 the cosine; ``all``: one mean over both sides; ``sent``: each sentence's own mean;
-``lang-z``: per-side mean and per-dimension scale), matching method (see
-``aligner.alignment.word_alignment.match``), SimAlign's distortion prior, and two script-only
+``lang-z``: per-side mean and per-dimension scale), matching method (the library's argmax/itermax/mwmf and the research variants of
+``benchmarks/alignment_variants.py``), SimAlign's distortion prior, and two script-only
 options: ``sim=dot`` (softmax extraction on dot products, as awesome-align does) and
 ``punct=block`` (punctuation may only link to punctuation), and a null threshold
 (``--null``: links whose similarity is below it are dropped). Variants with ``sim=cos``,
 ``punct=free``, no null threshold and centring none/lang/all/sent run through
-``aligner.alignment.word_alignment.align_words`` itself (the library path); the others use this
-script's own matrix code.
+``aligner.alignment.word_alignment.align_words`` itself (the library path, the method
+passed as a callable); the others use this script's own matrix code.
 
 Each row also shows AER on the odd and even lines separately: a choice that only wins
 on one half is noise. All pairs are embedded in one batch per side, as ``aligner words``
@@ -49,6 +49,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from alignment_variants import apply_distortion, match, matcher  # noqa: E402
 
 Links = set[tuple[int, int]]
 
@@ -280,9 +283,7 @@ class Runner:
         from aligner.alignment.word_alignment import (
             PieceVectors,
             align_words,
-            apply_distortion,
             cosine_matrix,
-            match,
             mean_vector,
         )
 
@@ -315,9 +316,8 @@ class Runner:
                 wa = align_words(
                     s,
                     t,
-                    method=v.method,
+                    method=matcher(v.method, v.distortion),
                     token_type=v.token_type,
-                    distortion=v.distortion,
                     src_shift=ms,
                     tgt_shift=mt,
                 )

@@ -9,13 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.alignment.word_alignment import (
-    PieceVectors,
-    align_words,
-    grow_diag_links,
-    match,
-    mean_vector,
-)
+from aligner.alignment.word_alignment import PieceVectors, align_words, mean_vector
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -126,7 +120,13 @@ def test_centring_changes_matching_but_not_reported_similarities():
     assert mean_vector([PieceVectors(np.zeros((0, 8), np.float32), np.zeros(0, np.int64))]) is None
 
 
-def test_extra_methods():
+@pytest.fixture(scope="module")
+def variants():
+    return _load("alignment_variants")
+
+
+def test_extra_methods(variants):
+    grow_diag_links, match = variants.grow_diag_links, variants.match
     sim = np.array([[0.9, 0.1, 0.0], [0.2, 0.8, 0.7], [0.0, 0.3, 0.2]])
     # mutual best: (0,0), (1,1); forward-only (2,1), backward-only (1,2), both next
     # to (1,1) and each covering a word not yet aligned, so grow-diag adds both

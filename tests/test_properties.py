@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aligner.alignment.sentence_alignment import AlignParams, align_sentences
+from aligner.alignment.sentence_alignment import align_sentences
 from aligner.config import default_settings, load_config
 from aligner.findings.span_checks import added_dropped
 from aligner.findings.token_evidence import TokenEvidence, diff_scores
@@ -186,7 +186,7 @@ def check_beads(beads: list[Bead], n: int, m: int, skip_s, skip_t) -> None:
 @given(vector_pair())
 def test_align_sentences_uses_every_sentence_once(pair):
     src, tgt, skip_s, skip_t = pair
-    beads = align_sentences(src, tgt, AlignParams(), skip_s, skip_t)
+    beads = align_sentences(src, tgt, None, skip_s, skip_t)
     check_beads(beads, len(src), len(tgt), skip_s, skip_t)
 
 
@@ -201,7 +201,7 @@ def test_align_sentences_banded_path(seed):
     tgt = np.insert(tgt, rng.choice(len(tgt), 9, replace=False), rng.normal(size=(9, 384)), axis=0)
     tgt = tgt + 0.3 * rng.normal(size=tgt.shape)
     skip = np.zeros(n, bool)
-    beads = align_sentences(src, tgt, AlignParams(), skip, np.zeros(len(tgt), bool))
+    beads = align_sentences(src, tgt, None, skip, np.zeros(len(tgt), bool))
     check_beads(beads, n, len(tgt), skip, np.zeros(len(tgt), bool))
     assert sum(1 for b in beads if b.kind == "1-1") > 0.9 * n
 

@@ -9,7 +9,8 @@ import tracemalloc
 
 import numpy as np
 
-from aligner.alignment.sentence_alignment import AlignParams, _find_moved
+from aligner.alignment.sentence_alignment import IDENTITY_MAP, _find_moved
+from aligner.config import default_settings
 
 
 def test_moved_pass_never_holds_the_quadratic_matrix():
@@ -24,7 +25,7 @@ def test_moved_pass_never_holds_the_quadratic_matrix():
     skip_s, skip_t = np.zeros(n, bool), np.zeros(n, bool)
     tracemalloc.start()
     try:
-        pairs, moved_s, moved_t = _find_moved(beads, src, tgt, skip_s, skip_t, AlignParams(), None)
+        pairs, moved_s, moved_t = _find_moved(beads, src, tgt, skip_s, skip_t, default_settings().sentence_alignment, IDENTITY_MAP, None)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

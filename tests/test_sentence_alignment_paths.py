@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from aligner.alignment.sentence_alignment import AlignParams, align_sentences, one_to_one_costs
+from aligner.alignment.sentence_alignment import align_sentences, one_to_one_costs
+from aligner.config import default_settings
+
+CONFIGURED = default_settings().sentence_alignment
 
 
 def _document(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -19,8 +24,8 @@ def _document(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def test_bertalign_anchor_band_finds_the_same_path_as_halving():
     src, tgt = _document(0, 520)  # (n+1)(m+1) above the full-DP size: the band is used
-    halving = align_sentences(src, tgt, AlignParams(band_source="halving"))
-    anchors = align_sentences(src, tgt, AlignParams(band_source="anchors"))
+    halving = align_sentences(src, tgt, replace(CONFIGURED, band_source="halving"))
+    anchors = align_sentences(src, tgt, replace(CONFIGURED, band_source="anchors"))
     assert [(b.source, b.rendition) for b in anchors] == [(b.source, b.rendition) for b in halving]
     assert sum(b.kind == "1-0" for b in halving) == 3
 
@@ -36,9 +41,9 @@ def test_length_term_recovers_a_one_to_three_bead():
     lt = rng.integers(60, 140, size=30)
     ls = np.concatenate([lt[:10], [lt[10:13].sum()], lt[13:]])
     merged = ((10,), (10, 11, 12))
-    without = align_sentences(src, tgt, AlignParams(length_weight=0.0), lengths=(ls, lt))
+    without = align_sentences(src, tgt, replace(CONFIGURED, length_weight=0.0), lengths=(ls, lt))
     assert merged not in [(b.source, b.rendition) for b in without]
-    beads = align_sentences(src, tgt, AlignParams(length_weight=0.1), lengths=(ls, lt))
+    beads = align_sentences(src, tgt, replace(CONFIGURED, length_weight=0.1), lengths=(ls, lt))
     assert merged in [(b.source, b.rendition) for b in beads]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.alignment.sentence_alignment import AlignParams, align_sentences
+from aligner.alignment.sentence_alignment import align_sentences
 from aligner.io.reading import ReadText
 from aligner.pipeline import CompareOptions, compare_documents, prepare_document
 
@@ -111,7 +111,7 @@ def test_background_decides_for_one_sentence_vectors():
     src = rng.normal(size=(1, 64))
     copy = src + 0.3 * rng.normal(size=(1, 64))
     other = rng.normal(size=(1, 64))
-    beads = align_sentences(src, copy, AlignParams(), background=background)
+    beads = align_sentences(src, copy, background=background)
     assert [(b.source, b.rendition) for b in beads] == [((0,), (0,))]
-    beads = align_sentences(src, other, AlignParams(), background=background)
+    beads = align_sentences(src, other, background=background)
     assert sorted((b.source, b.rendition) for b in beads) == [((), (0,)), ((0,), ())]

@@ -145,7 +145,7 @@ def test_trace_html_escapes_hostile_input(cli_inproc, tmp_path):
 
 
 def test_trace_tsv_cells_formula_safe():
-    from aligner.reports.trace_tsv import safe_cell
+    from aligner.reports.tsv_report import safe_cell
 
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe_cell("-2+3") == "'-2+3"

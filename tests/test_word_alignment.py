@@ -8,7 +8,6 @@ import pytest
 from aligner.alignment.word_alignment import (
     PieceVectors,
     align_words,
-    apply_distortion,
     argmax_links,
     itermax_links,
     mwmf_links,
@@ -45,8 +44,16 @@ def test_mwmf_equals_networkx_matching_weight():
 
 
 def test_distortion_equals_simalign():
+    """SimAlign's distortion prior, measured by the benchmark (benchmarks/alignment_variants.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "alignment_variants.py"
+    spec = importlib.util.spec_from_file_location("bench_alignment_variants", path)
+    variants = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(variants)
     sim = np.random.default_rng(4).random((7, 9))
-    assert np.allclose(apply_distortion(sim, 0.5), SA.apply_distortion(sim, 0.5))
+    assert np.allclose(variants.apply_distortion(sim, 0.5), SA.apply_distortion(sim, 0.5))
 
 
 def test_bpe_links_map_to_words_and_keep_best_similarities():

@@ -28,51 +28,24 @@ well: a paragraph moved elsewhere is reported as moved, not as dropped and added
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from ..config import SentenceAlignmentSettings, default_settings
 from ..structures import Bead
 from ..text.segmentation import segment
-from .sentence_matching import band_from_anchors, mutual_best
+from .sentence_matching import band_from_anchors, mutual_best, widened_band
 
-_FULL_DP_CELLS = 160_000
-_DERIVED = frozenset({"cost_scale", "cost_shift"})  # set per document pair, not configured
+# Below this many sentences on the shorter side, halving gives a coarse path of a few
+# blocks whose band (``band`` sentences either side) covers nearly the whole matrix:
+# the full DP costs no more and needs no coarse pass (an implementation limit, not a
+# tuning value).
+_MIN_SENTENCES_TO_HALVE = 8
 
-
-@dataclass(frozen=True, slots=True)
-class AlignParams:
-    gap: float = 0.42
-    merge_penalty: float = 0.12
-    max_bead: int = 3
-    band: int = 12
-    moved_max_cost: float = 0.62
-    # A bead whose normalised cost exceeds this is too loose to be a correspondence
-    # (partial overlaps pair leftovers): its sentences are reported as unaligned.
-    split_cost: float = 0.75
-    norm_samples: int = 64
-    # Weight of the encoder-level background, in samples of the document's own.
-    background_weight: float = 2.0
-    # Generic sentences are more unrelated than sentences of one document (which share
-    # a topic): the encoder-level background times this is the document-level one.
-    background_scale: float = 0.85
-    # Weight of the length term: squared log ratio of a bead's character lengths,
-    # centred on the documents' own ratio (Gale & Church's idea; 0 = off).
-    length_weight: float = 0.1
-    # Where the band of a long document comes from: "halving" (Vecalign's coarse-to-
-    # fine recursion) or "anchors" (Bertalign's mutual best 1-1 matches, the windows
-    # between consecutive anchors searched in full).
-    band_source: str = "halving"
-    # The linear map of normalised costs for this document pair's languages
-    # (:func:`cost_map`): identity unless the pipeline calibrated the pair.
-    cost_scale: float = 1.0
-    cost_shift: float = 0.0
-
-    @classmethod
-    def from_config(cls, section: dict) -> AlignParams:
-        fields = cls.__dataclass_fields__
-        return cls(**{k: type(getattr(cls(), k))(v) for k, v in section.items() if k in fields and k not in _DERIVED})
+# The cost map of a document pair whose languages were not calibrated (or are the
+# reference pair): costs are used as they are.
+IDENTITY_MAP: tuple[float, float] = (1.0, 0.0)
 
 
 def cost_map(pair_cost: float, reference_cost: float) -> tuple[float, float]:
@@ -87,23 +60,27 @@ def cost_map(pair_cost: float, reference_cost: float) -> tuple[float, float]:
     return scale, reference_cost - pair_cost * scale
 
 
-def _mapped(cost: np.ndarray, params: AlignParams) -> np.ndarray:
-    if params.cost_scale == 1.0 and params.cost_shift == 0.0:
+def _mapped(cost: np.ndarray, pair_map: tuple[float, float]) -> np.ndarray:
+    scale, shift = pair_map
+    if scale == 1.0 and shift == 0.0:
         return cost
-    return np.maximum(cost * params.cost_scale + params.cost_shift, 0.0)
+    return np.maximum(cost * scale + shift, 0.0)
 
 
 def translation_cost(
-    src_vectors: np.ndarray, tgt_vectors: np.ndarray, params: AlignParams, background: np.ndarray | None
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    params: SentenceAlignmentSettings,
+    background: np.ndarray | None,
 ) -> float:
     """Median normalised cost of known translation pairs (row k of each side is the
-    same sentence): how alike the encoder finds translations between two languages."""
+    same sentence), unmapped: how alike the encoder finds translations between two
+    languages."""
     n = min(len(src_vectors), len(tgt_vectors))
     if n == 0:
         return float("nan")
-    plain = replace(params, cost_scale=1.0, cost_shift=0.0)
     pairs = np.stack([np.arange(n), np.arange(n)], axis=1)
-    return float(np.median(one_to_one_costs(src_vectors[:n], tgt_vectors[:n], pairs, plain, background)))
+    return float(np.median(one_to_one_costs(src_vectors[:n], tgt_vectors[:n], pairs, params, background)))
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:
@@ -124,7 +101,7 @@ def _block_vectors(v: np.ndarray, size: int) -> np.ndarray:
 def _norm_terms(
     x: np.ndarray,
     y: np.ndarray,
-    params: AlignParams,
+    params: SentenceAlignmentSettings,
     exclude: int,
     prior: np.ndarray | None,
 ) -> np.ndarray:
@@ -200,7 +177,8 @@ def _dp(
     tgt: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
-    params: AlignParams,
+    params: SentenceAlignmentSettings,
+    pair_map: tuple[float, float],
     background: np.ndarray | None,
     lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[int, int, int, int, float]]:
@@ -271,7 +249,7 @@ def _dp(
                     vj = pj[valid]
                     c = blocks_t[b][vj] @ u
                     denom = 0.5 * (norm_s[(a, b)][pi] + norm_t[(a, b)][vj])
-                    base = _mapped((1.0 - c) / denom, params)
+                    base = _mapped((1.0 - c) / denom, pair_map)
                     factor = (a + b) / 2.0 * (1.0 + params.merge_penalty * (a + b - 2))
                     # A small additive term too: with identical sentences every cost
                     # is 0 and only this keeps 1-1 beads ahead of merged ones.
@@ -327,14 +305,7 @@ def _band_from_path(path: list[tuple[int, int, int, int, float]], n: int, m: int
             lo[i] = min(lo[i], fj0)
             hi[i] = max(hi[i], fj1)
     lo[n] = min(lo[n], m)
-    hi[n] = m
-    lo = np.maximum(0, lo - band)
-    hi = np.minimum(m, hi + band)
-    # Keep the band monotone so every cell has predecessors.
-    lo = np.minimum.accumulate(lo[::-1])[::-1]
-    hi = np.maximum.accumulate(hi)
-    lo[0] = 0
-    return lo, hi
+    return widened_band(lo, hi, band, m)
 
 
 def _halve(v: np.ndarray) -> np.ndarray:
@@ -352,24 +323,25 @@ def _halve_lengths(v: np.ndarray) -> np.ndarray:
 def _align_monotone(
     src: np.ndarray,
     tgt: np.ndarray,
-    params: AlignParams,
+    params: SentenceAlignmentSettings,
+    pair_map: tuple[float, float],
     background: np.ndarray | None,
     lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[int, int, int, int, float]]:
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0, 0.0) for i in range(n)] + [(n, n, j, j + 1, 0.0) for j in range(m)]
-    if (n + 1) * (m + 1) <= _FULL_DP_CELLS or min(n, m) < 8:
+    if (n + 1) * (m + 1) <= params.full_dp_cells or min(n, m) < _MIN_SENTENCES_TO_HALVE:
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
-        return _dp(src, tgt, lo, hi, params, background, lengths)
+        return _dp(src, tgt, lo, hi, params, pair_map, background, lengths)
     half = None if lengths is None else (_halve_lengths(lengths[0]), _halve_lengths(lengths[1]))
     if params.band_source == "anchors":
         lo, hi = band_from_anchors(src, tgt, params.band)
     else:
-        path = _align_monotone(_halve(src), _halve(tgt), params, background, half)
+        path = _align_monotone(_halve(src), _halve(tgt), params, pair_map, background, half)
         lo, hi = _band_from_path(path, n, m, params.band)
-    return _dp(src, tgt, lo, hi, params, background, lengths)
+    return _dp(src, tgt, lo, hi, params, pair_map, background, lengths)
 
 
 def _find_moved(
@@ -378,7 +350,8 @@ def _find_moved(
     tgt: np.ndarray,
     src_skip: np.ndarray,
     tgt_skip: np.ndarray,
-    params: AlignParams,
+    params: SentenceAlignmentSettings,
+    pair_map: tuple[float, float],
     background: np.ndarray | None,
 ) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
     """Pair leftover sentences across the document (mutual best, cost under threshold)."""
@@ -391,7 +364,7 @@ def _find_moved(
     ns = _norm_terms(s, tgt, params, params.max_bead, _prior(s, background, 1))
     nt = _norm_terms(t, src, params, params.max_bead, _prior(t, background, 1))
     best_t, best_t_cost, best_s, _ = mutual_best(s, t, ns, nt)
-    best_t_cost = _mapped(best_t_cost, params)
+    best_t_cost = _mapped(best_t_cost, pair_map)
     pairs: list[tuple[int, int, float]] = []
     for a, b in enumerate(best_t):
         if best_s[b] == a and best_t_cost[a] <= params.moved_max_cost:
@@ -403,30 +376,35 @@ def one_to_one_costs(
     src_vectors: np.ndarray,
     tgt_vectors: np.ndarray,
     pairs: np.ndarray,
-    params: AlignParams | None = None,
+    params: SentenceAlignmentSettings | None = None,
     background: np.ndarray | None = None,
+    *,
+    pair_map: tuple[float, float] = IDENTITY_MAP,
 ) -> np.ndarray:
     """Normalised cost of pairing source sentence ``i`` with rendition sentence ``j``
     for each row ``(i, j)`` of ``pairs``, exactly as the DP prices a 1-1 bead (used to
-    calibrate the gap cost on data: ``benchmarks/sentalign_f1.py --calibrate``)."""
-    params = params or AlignParams()
+    calibrate the gap cost on data: ``benchmarks/sentalign_f1.py --calibrate``).
+    ``params`` left as None are the ``[sentence_alignment]`` settings of ``configs/``."""
+    params = params or default_settings().sentence_alignment
     src = _normalise(np.asarray(src_vectors, dtype=np.float64))
     tgt = _normalise(np.asarray(tgt_vectors, dtype=np.float64))
     bg = None if background is None or len(background) == 0 else _normalise(np.asarray(background, dtype=np.float64))
     ns = _norm_terms(src, tgt, params, params.max_bead, _prior(src, bg, 1))
     nt = _norm_terms(tgt, src, params, params.max_bead, _prior(tgt, bg, 1))
     i, j = np.asarray(pairs, dtype=np.int64).reshape(-1, 2).T
-    return _mapped((1.0 - np.einsum("kd,kd->k", src[i], tgt[j])) / (0.5 * (ns[i] + nt[j])), params)
+    return _mapped((1.0 - np.einsum("kd,kd->k", src[i], tgt[j])) / (0.5 * (ns[i] + nt[j])), pair_map)
 
 
 def align_sentences(
     src_vectors: np.ndarray,
     tgt_vectors: np.ndarray,
-    params: AlignParams | None = None,
+    params: SentenceAlignmentSettings | None = None,
     src_skip: np.ndarray | None = None,
     tgt_skip: np.ndarray | None = None,
     background: np.ndarray | None = None,
     lengths: tuple[Sequence[int], Sequence[int]] | None = None,
+    *,
+    pair_map: tuple[float, float] = IDENTITY_MAP,
 ) -> list[Bead]:
     """Align two documents given one vector per sentence.
 
@@ -436,9 +414,15 @@ def align_sentences(
     the reference of "unrelated" that short documents cannot supply themselves.
     ``lengths`` (characters of each source and rendition sentence) enables the
     length term when ``params.length_weight`` is positive.
+
+    ``params`` are the ``[sentence_alignment]`` settings (None: those of ``configs/``).
+    ``pair_map`` is not configuration but a property of this document pair: the
+    ``(scale, shift)`` of :func:`cost_map` for its two languages (the pipeline takes it
+    from :meth:`~aligner.pipeline.Models.pair_cost_map`); the identity leaves costs
+    as they are.
     Beads come back in source order, each sentence in exactly one bead.
     """
-    params = params or AlignParams()
+    params = params or default_settings().sentence_alignment
     src = _normalise(np.asarray(src_vectors, dtype=np.float64))
     tgt = _normalise(np.asarray(tgt_vectors, dtype=np.float64))
     n, m = len(src), len(tgt)
@@ -448,8 +432,8 @@ def align_sentences(
     lens = None
     if lengths is not None:
         lens = (np.asarray(lengths[0], dtype=np.float64), np.asarray(lengths[1], dtype=np.float64))
-    path = _align_monotone(src, tgt, params, bg, lens)
-    moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params, bg)
+    path = _align_monotone(src, tgt, params, pair_map, bg, lens)
+    moved, moved_s, moved_t = _find_moved(path, src, tgt, src_skip, tgt_skip, params, pair_map, bg)
     keyed: list[tuple[tuple[float, float], Bead]] = []
     last_src = -1.0
     for i0, i1, j0, j1, score in path:

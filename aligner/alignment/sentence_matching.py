@@ -75,9 +75,15 @@ def band_from_anchors(src: np.ndarray, tgt: np.ndarray, band: int) -> tuple[np.n
     for (i0, j0), (i1, j1) in itertools.pairwise(points):
         lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
         hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
+    return widened_band(lo, hi, band, m)
+
+
+def widened_band(lo: np.ndarray, hi: np.ndarray, band: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band ``lo[i] <= j <= hi[i]`` widened by ``band`` on both sides and made
+    monotone, so every cell has predecessors and the DP runs from (0, 0) to (n, m)."""
     lo = np.maximum(0, lo - band)
     hi = np.minimum(m, hi + band)
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     hi = np.maximum.accumulate(hi)
-    lo[0], hi[n] = 0, m
+    lo[0], hi[-1] = 0, m
     return lo, hi

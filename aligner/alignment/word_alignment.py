@@ -6,20 +6,16 @@ from one batched forward pass per document instead of one model call per sentenc
 pair:
 
 - ``argmax``: a link where a row's best column and that column's best row agree;
-- ``itermax``: argmax, then up to ``max_count - 1`` more rounds that let still
-  unaligned words pick among the rest (SimAlign's default second method);
+- ``itermax``: argmax, then one more round that lets still unaligned words pick
+  among the rest (SimAlign's default second method);
 - ``mwmf``: the maximum-weight full matching of the bipartite similarity graph
   (SimAlign solves it with networkx; the Hungarian algorithm gives the same
   matching much faster).
 
-Variants measured in ``benchmarks/wordalign_aer.py`` (see benchmarks/README.md):
-
-- ``softmax:T:TH``: awesome-align's extraction on cosine similarities (both
-  directional softmaxes at temperature T give the pair more than TH);
-- ``growdiag`` / ``growdiagfinal``: the forward and backward argmax links
-  symmetrised with Koehn's grow-diag(-final) heuristic;
-- ``argmax+itermax:TH``: argmax links plus IterMax's extra links whose similarity
-  is at least TH.
+Other matchers (awesome-align's softmax extraction, grow-diag symmetrisation,
+SimAlign's distortion prior) were measured and not adopted; they live with the
+benchmark (``benchmarks/alignment_variants.py``) and run through the one extension
+point: :func:`align_words` takes a callable ``method`` in place of a name.
 
 ``align_words`` can also match on *centred* vectors (``src_shift``/``tgt_shift``,
 for instance the mean piece vector of each language side of a batch, from
@@ -32,7 +28,7 @@ functions on random and real matrices.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,8 +36,15 @@ import numpy as np
 from ..config import default_settings
 
 METHODS = ("argmax", "itermax", "mwmf")
-# Also accepted by :func:`match` (T, TH numbers): see the module docstring.
-EXTRA_METHODS = ("softmax:T:TH", "growdiag", "growdiagfinal", "argmax+itermax:TH")
+
+Matcher = Callable[[np.ndarray], np.ndarray]
+"""A matching method as a function: similarity matrix -> boolean link matrix."""
+
+# IterMax as SimAlign defines it (``iter_max(sim, max_count=2, alpha_ratio=0.9)``):
+# part of the method's definition, not settings (tests/test_word_alignment.py checks
+# the links equal simalign's own).
+_ITERMAX_ROUNDS = 2
+_ITERMAX_ALPHA = 0.9
 
 
 def cosine_matrix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -49,16 +52,6 @@ def cosine_matrix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     xn = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
     yn = y / np.maximum(np.linalg.norm(y, axis=1, keepdims=True), 1e-9)
     return xn @ yn.T
-
-
-def apply_distortion(sim: np.ndarray, ratio: float) -> np.ndarray:
-    """Down-weight links far from the diagonal (SimAlign's distortion prior)."""
-    m, n = sim.shape
-    if m < 2 or n < 2 or ratio == 0.0:
-        return sim
-    px = np.arange(n)[None, :] / (n - 1)
-    py = np.arange(m)[:, None] / (m - 1)
-    return sim * (1.0 - (px - py) ** 2 * ratio)
 
 
 def argmax_links(sim: np.ndarray) -> np.ndarray:
@@ -75,8 +68,9 @@ def argmax_links(sim: np.ndarray) -> np.ndarray:
     return out
 
 
-def itermax_links(sim: np.ndarray, max_count: int = 2, alpha: float = 0.9) -> np.ndarray:
+def itermax_links(sim: np.ndarray) -> np.ndarray:
     """SimAlign's IterMax: repeated argmax over words not yet aligned on both sides."""
+    max_count, alpha = _ITERMAX_ROUNDS, _ITERMAX_ALPHA
     m, n = sim.shape
     inter = argmax_links(sim).astype(np.float64)
     if min(m, n) <= 2:
@@ -114,64 +108,8 @@ def mwmf_links(sim: np.ndarray) -> np.ndarray:
     return out
 
 
-def softmax_links(sim: np.ndarray, temperature: float = 0.05, threshold: float = 0.1) -> np.ndarray:
-    """Links where both directional softmax distributions (awesome-align's extraction,
-    on cosine similarities) give the pair at least ``threshold`` probability... and
-    each is mutual-best or close to it."""
-    m, n = sim.shape
-    if m == 0 or n == 0:
-        return np.zeros((m, n), dtype=bool)
-    z = sim / temperature
-    fwd = np.exp(z - z.max(axis=1, keepdims=True))
-    fwd /= fwd.sum(axis=1, keepdims=True)
-    bwd = np.exp(z - z.max(axis=0, keepdims=True))
-    bwd /= bwd.sum(axis=0, keepdims=True)
-    return (fwd > threshold) & (bwd > threshold)
-
-
-def grow_diag_links(sim: np.ndarray, final: bool = False) -> np.ndarray:
-    """Koehn's grow-diag(-final) symmetrisation of the forward (row -> best column)
-    and backward (column -> best row) argmax alignments."""
-    m, n = sim.shape
-    if m == 0 or n == 0:
-        return np.zeros((m, n), dtype=bool)
-    fwd = np.zeros((m, n), dtype=bool)
-    fwd[np.arange(m), sim.argmax(axis=1)] = True
-    bwd = np.zeros((m, n), dtype=bool)
-    bwd[sim.argmax(axis=0), np.arange(n)] = True
-    links = fwd & bwd
-    union = fwd | bwd
-    row_done = links.any(axis=1)
-    col_done = links.any(axis=0)
-    neighbours = [(-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)]
-    added = True
-    while added:
-        added = False
-        for i, j in zip(*np.nonzero(links), strict=True):
-            for di, dj in neighbours:
-                a, b = i + di, j + dj
-                if 0 <= a < m and 0 <= b < n and union[a, b] and not links[a, b] and (not row_done[a] or not col_done[b]):
-                    links[a, b] = row_done[a] = col_done[b] = added = True
-    if final:
-        for a, b in zip(*np.nonzero(union), strict=True):
-            if not row_done[a] or not col_done[b]:
-                links[a, b] = row_done[a] = col_done[b] = True
-    return links
-
-
 def match(sim: np.ndarray, method: str) -> np.ndarray:
-    """Boolean link matrix of ``method`` (one of METHODS or EXTRA_METHODS) on ``sim``."""
-    if method.startswith("argmax+itermax"):
-        parts = method.split(":")
-        th = float(parts[1]) if len(parts) > 1 else 0.0
-        return argmax_links(sim) | (itermax_links(sim) & (sim >= th))
-    if method in ("growdiag", "growdiagfinal"):
-        return grow_diag_links(sim, final=method == "growdiagfinal")
-    if method.startswith("softmax"):
-        parts = method.split(":")
-        t = float(parts[1]) if len(parts) > 1 else 0.05
-        th = float(parts[2]) if len(parts) > 2 else 0.1
-        return softmax_links(sim, t, th)
+    """Boolean link matrix of ``method`` (one of :data:`METHODS`) on ``sim``."""
     if method == "argmax":
         return argmax_links(sim)
     if method == "itermax":
@@ -263,9 +201,8 @@ def _best_per_word(words: np.ndarray, best: np.ndarray) -> dict[int, float]:
 def align_words(
     src: PieceVectors,
     tgt: PieceVectors,
-    method: str | None = None,
+    method: str | Matcher | None = None,
     token_type: str | None = None,
-    distortion: float = 0.0,
     *,
     src_shift: np.ndarray | None = None,
     tgt_shift: np.ndarray | None = None,
@@ -275,7 +212,8 @@ def align_words(
     With ``token_type="bpe"`` (SimAlign's default) subwords are matched and a word
     pair is linked when any of their pieces are; with ``"word"`` each word is first
     averaged over its pieces. ``method`` and ``token_type`` left as None are the
-    ``[word_alignment]`` defaults of ``configs/``.
+    ``[word_alignment]`` defaults of ``configs/``. ``method`` may also be a
+    :data:`Matcher` (how the benchmarks run research variants through this function).
 
     ``src_shift``/``tgt_shift`` (vectors, e.g. :func:`mean_vector` of each language
     side of the batch) are subtracted from the piece vectors before *matching*
@@ -305,7 +243,7 @@ def align_words(
             match_sim = cosine_matrix(src_c.word_vectors()[0], tgt_c.word_vectors()[0])
         else:
             match_sim = cosine_matrix(src_c.vectors, tgt_c.vectors)
-    links_mat = match(apply_distortion(match_sim, distortion), method)
+    links_mat = method(match_sim) if callable(method) else match(match_sim, method)
     rows, cols = np.nonzero(links_mat)
     pairs: dict[tuple[int, int], float] = {}
     for a, b, v in zip(sw[rows].tolist(), tw[cols].tolist(), sim[rows, cols].astype(np.float64).tolist(), strict=True):

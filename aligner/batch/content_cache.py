@@ -3,7 +3,7 @@
 A sentence that many pairs share (a boilerplate line, a source compared with many
 renditions, a repeated segment) is encoded once per worker: :class:`CachingEncoder`
 wraps a loaded :class:`~aligner.encoder.embedding.Encoder` and serves ``embed`` from an LRU
-keyed by ``(encoder signature, pooled, sentence words)``, encoding only the misses in
+keyed by ``(encoder, word layers, pooled, sentence words)``, encoding only the misses in
 one batched call. Entries are bounded by count (``[batch] cache_sentences``; a
 sentence of e5-small costs ~60 KB). Translations need no cache here: the translator
 already keeps its own on-disk cache keyed by model and text (aligner/translation/cache.py),
@@ -11,6 +11,7 @@ which all workers of a machine share."""
 
 from __future__ import annotations
 
+import inspect
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -30,25 +31,22 @@ class CachingEncoder:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._encoder, name)
 
-    def _signature(self, layer: Any = None) -> tuple:
+    def _signature(self, sentences: Sequence[Sequence[str]], args: tuple, options: dict[str, Any]) -> tuple:
+        """What determines a sentence's vectors besides its words: the encoder, its word
+        layer(s) and whether the sentence vector is pooled, read from the call as
+        :meth:`Encoder.embed` binds it (its own defaults, written once, there)."""
         e = self._encoder
-        chosen = e.layer if layer is None else layer
-        return (e.name, chosen if isinstance(chosen, int) else tuple(chosen), e.prefix, e.max_pieces)
+        call = inspect.signature(e.embed).bind(sentences, *args, **options)
+        call.apply_defaults()
+        return (e.name, e.word_layers(call.arguments["layer"]), e.prefix, e.max_pieces, call.arguments["pooled"])
 
-    def embed(
-        self,
-        sentences: Sequence[Sequence[str]],
-        progress: bool = False,
-        label: str = "embedding",
-        pooled: bool = True,
-        layer: Any = None,
-    ) -> list[Any]:
-        """Like :meth:`Encoder.embed` (``layer`` too: part of the cache key), with
-        cached sentences not encoded again."""
+    def embed(self, sentences: Sequence[Sequence[str]], *args: Any, **options: Any) -> list[Any]:
+        """:meth:`Encoder.embed` with the same arguments (``layer`` and ``pooled`` are
+        part of the cache key), with cached sentences not encoded again."""
         if not self._max:
-            return self._encoder.embed(sentences, progress=progress, label=label, pooled=pooled, layer=layer)
-        sig = self._signature(layer)
-        keys = [(sig, pooled, tuple(words)) for words in sentences]
+            return self._encoder.embed(sentences, *args, **options)
+        sig = self._signature(sentences, args, options)
+        keys = [(sig, tuple(words)) for words in sentences]
         out: list[Any] = [None] * len(keys)
         todo: dict[tuple, list[int]] = {}
         for i, key in enumerate(keys):
@@ -62,7 +60,7 @@ class CachingEncoder:
         if todo:
             order = list(todo)
             self.misses += len(order)
-            fresh = self._encoder.embed([list(k[2]) for k in order], progress=progress, label=label, pooled=pooled, layer=layer)
+            fresh = self._encoder.embed([list(k[1]) for k in order], *args, **options)
             for key, emb in zip(order, fresh, strict=True):
                 for i in todo[key]:
                     out[i] = emb

@@ -47,6 +47,14 @@ class BatchStats:
     def to_json(self) -> dict[str, Any]:
         return {**{k: v for k, v in vars(self).items()}, "pairs_per_hour": self.pairs_per_hour}
 
+    def summary(self, outdir: str | Path) -> str:
+        """The line the ``batch`` command ends with."""
+        return (
+            f"{self.pairs} pairs: {self.resumed} done before, {self.ran} run ({self.ok} ok, {self.errors} errors) "
+            f"in {self.seconds:.1f} s; {self.workers} worker(s) x {self.threads_per_worker} thread(s); "
+            f"results in {Path(outdir) / 'results.jsonl'}"
+        )
+
 
 def default_threads(workers: int) -> int:
     """Torch threads per worker: the machine's cores shared evenly."""
@@ -117,7 +125,10 @@ def run_batch(
     return stats
 
 
-def worker_options(outdir: str | Path, full_reports: bool, **kwargs: Any) -> WorkerOptions:
-    """:class:`WorkerOptions` with the reports folder under ``outdir`` when asked."""
-    opts = WorkerOptions(**kwargs)
+def worker_options(
+    outdir: str | Path, full_reports: bool, workers: int = 1, threads: int | None = None, **kwargs: Any
+) -> WorkerOptions:
+    """:class:`WorkerOptions` with the reports folder under ``outdir`` when asked, and
+    ``threads`` per worker (None: the machine's cores shared among ``workers``)."""
+    opts = WorkerOptions(threads=threads or default_threads(workers), **kwargs)
     return replace(opts, reports_dir=str(Path(outdir) / "reports")) if full_reports else opts

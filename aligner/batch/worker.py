@@ -7,7 +7,6 @@ stops the worker."""
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import time
@@ -65,11 +64,10 @@ class PairWorker:
             line.update(status="ok", error=None, summary=result.summary, signature=result.signature)
             if self.options.reports_dir:
                 from ..io.cache import atomic_write
-                from ..reports.json_report import to_json_dict
+                from ..reports.json_report import render_json
 
-                report = to_json_dict(result)
-                report.pop("timings", None)  # reports stay identical across runs
-                atomic_write(Path(self.options.reports_dir) / report_name(pair.id), json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+                # Without timings: reports stay identical across runs.
+                atomic_write(Path(self.options.reports_dir) / report_name(pair.id), render_json(result.report(), timings=False))
         except (InputError, ModelUnavailable) as exc:
             line.update(status="error", error=str(exc), summary=None, signature=None)
         except Exception as exc:  # a bug on one pair must not stop the batch

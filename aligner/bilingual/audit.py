@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
+from ..alignment.document_alignment import sentence_words
 from ..encoder.embedding import embedding_notes
 from ..errors import InputError
 from ..io.reading import ReadText
@@ -29,7 +30,6 @@ from ..pipeline import (
     CompareOptions,
     Comparison,
     Models,
-    _sentence_words,
     _Timer,
     compare_embedded,
     prepare_document,
@@ -202,8 +202,8 @@ def audit_file(bf: BilingualFile, models: Models, options: AuditOptions | None =
             notes.extend(getattr(translator, "notes", []))
 
     with timer.stage("embed"):
-        src_words = [w for _, src, _ in todo for w in _sentence_words(src)]
-        tgt_words = [w for _, _, tgt in todo for w in _sentence_words(tgt)]
+        src_words = [w for _, src, _ in todo for w in sentence_words(src)]
+        tgt_words = [w for _, _, tgt in todo for w in sentence_words(tgt)]
         src_emb = embed_unique(models, src_words, "embedding sources")
         tgt_emb = embed_unique(models, tgt_words, "embedding targets")
         models.sentence_background()  # embedded once per model load; counted here, not per segment

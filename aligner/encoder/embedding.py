@@ -288,6 +288,12 @@ class Encoder:
         finally:
             self.model.encoder.layer = layers
 
+    def word_layers(self, layer: int | Sequence[int] | None = None) -> tuple[int, ...]:
+        """The word layer(s) an :meth:`embed` call with ``layer`` uses (None: the
+        encoder's own)."""
+        chosen = self.layer if layer is None else layer
+        return (chosen,) if isinstance(chosen, int) else tuple(chosen)
+
     def embed(
         self,
         sentences: Sequence[Sequence[str]],
@@ -304,8 +310,7 @@ class Encoder:
         wanting another layer never changes an encoder shared with other stages."""
         import torch
 
-        chosen = self.layer if layer is None else layer
-        word_layers = (chosen,) if isinstance(chosen, int) else tuple(chosen)
+        word_layers = self.word_layers(layer)
         n_layers = self.num_layers
         # The sentence vector is the mean of the last layer (how E5 is trained); without
         # it the model can stop at the word layer, and ``vector`` is that layer's mean.

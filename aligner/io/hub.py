@@ -92,6 +92,14 @@ def check_model_path(spec: str | None, option: str) -> None:
             raise InputError(f"{option} {terminal_safe(spec)}: not a model directory")
 
 
+def check_model_options(device: str, encoder: str | None = None, mt_model: str | None = None) -> None:
+    """The ``--encoder``, ``--mt-model`` and ``--device`` of a command, checked before
+    anything loads."""
+    check_model_path(encoder, "--encoder")
+    check_model_path(mt_model, "--mt-model")
+    check_device(device)
+
+
 def check_device(device: str) -> str:
     """``cpu``, ``cuda`` or ``cuda:N`` with a GPU torch can use; anything else (``mps``
     on a machine without it, a typo) is an input error before any model loads."""

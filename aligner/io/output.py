@@ -5,16 +5,22 @@ Every command that writes a file uses :func:`check_output` before the expensive 
 (so a read-only directory or an existing file fails in a second, not after the
 comparison) and :func:`write_output` at the end. :class:`Signals` turns SIGINT,
 SIGTERM and SIGHUP into :class:`KeyboardInterrupt`, so the temporary file of an
-interrupted write is removed whatever stopped the run.
+interrupted write is removed whatever stopped the run; :func:`install_console_hooks`
+also routes what Python would print on its own through the command's one-line
+messages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
 import os
 import signal
 import stat
 import sys
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError, terminal_safe
@@ -158,3 +164,37 @@ class Signals:
     @property
     def exit_status(self) -> int:
         return 128 + (self.received or signal.SIGINT)
+
+
+class _WarningLines(logging.Handler):
+    """Records of the ``aligner`` logger as one warning line each."""
+
+    def __init__(self, warn: Callable[[str], None]) -> None:
+        super().__init__()
+        self.warn = warn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):  # stderr gone: nothing to tell
+            self.warn(record.getMessage())
+
+
+def install_console_hooks(signals: Signals, warn: Callable[[str], None]) -> None:
+    """Set up a command-line run: ``signals`` installed; Ctrl-C landing inside a
+    finalizer (an "unraisable" exception: Python would print it and go on) noted in
+    ``signals``, so the run stops before writing anything; Python warnings (a cache
+    rebuilt, an MT model missing) and the records of the ``aligner`` logger passed to
+    ``warn`` as one line each."""
+    signals.install()
+
+    def unraisable(hook_args) -> None:
+        if isinstance(hook_args.exc_value, KeyboardInterrupt):
+            signals.note()
+            return
+        sys.__unraisablehook__(hook_args)
+
+    sys.unraisablehook = unraisable
+    warnings.showwarning = lambda message, *args, **kwargs: warn(str(message))
+    logger = logging.getLogger("aligner")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(warn))
+    logger.propagate = False

@@ -9,6 +9,7 @@ per pair.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,3 +102,16 @@ def align_pairs(
 
 def pharaoh(links: list[tuple[int, int]]) -> str:
     return " ".join(f"{a}-{b}" for a, b in links)
+
+
+def render_links(pairs: Sequence[Pair], aligned: Iterable[list[tuple[int, int]]], fmt: str) -> str:
+    """The output of ``aligner words``: one line per pair, Pharaoh ``i-j`` links or
+    (``json``) an object with the line number, both sides and the links. ``aligned``
+    (from :func:`align_pairs`) is consumed here, so the alignment runs as it is written."""
+    out: list[str] = []
+    for p, links in zip(pairs, aligned, strict=True):
+        if fmt == "pharaoh":
+            out.append(pharaoh(links))
+        else:
+            out.append(json.dumps({"line": p.line, "source": p.source, "target": p.target, "links": links}, ensure_ascii=False))
+    return "\n".join(out) + ("\n" if out else "")

@@ -27,6 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..config import LimitsSettings
 from ..errors import InputError, terminal_safe
 from .cache import sha256_bytes
 
@@ -402,6 +403,25 @@ def longest_unbroken(text: str) -> tuple[int, int]:
             best = max(best, (run, number))
         prev = line
     return best
+
+
+def check_one_stdin(paths: list[str], message: str) -> None:
+    """Standard input (``-``) can be read once: ``message`` when it is named twice."""
+    if paths.count("-") > 1:
+        raise InputError(message)
+
+
+def read_within_limits(path: str, limits: LimitsSettings, max_chars: int | None = None, *, sentences: bool = False) -> ReadText:
+    """Read one input and refuse it up front when it is far too large: more than
+    ``max_chars`` characters (None: ``limits.max_chars`` of ``[limits]``, or
+    ``limits.sentences_max_chars`` for the ``sentences`` command, which aligns
+    sentences only and takes longer texts), or an unbroken run longer than
+    ``limits.max_sentence_chars`` (checked only where there is a length limit)."""
+    key = "sentences_max_chars" if sentences else "max_chars"
+    read = read_text(path)
+    limit = getattr(limits, key) if max_chars is None else max_chars
+    check_size(read, limit, limits.max_sentence_chars if limit else 0, key)
+    return read
 
 
 def check_size(read: ReadText, max_chars: int, max_sentence_chars: int, key: str = "max_chars") -> None:

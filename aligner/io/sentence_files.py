@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ..alignment.document_alignment import sentence_beads, sentence_words
 from ..alignment.word_alignment import PieceVectors
+from ..config import SentenceAlignmentSettings
 from ..encoder.embedding import EmbeddedSentence
 from ..errors import InputError
-from ..pipeline import Models, _sentence_words, prepare_document, sentence_beads
+from ..pipeline import Models, prepare_document
 from ..structures import Bead, Document, Sentence
 from ..text.language import check_language, detect_language
 from ..text.segmentation import tokenize
@@ -66,7 +68,7 @@ def _release_freed_memory() -> None:
 
 
 def _sentence_vectors(encoder, doc: Document, step: Callable[[str], AbstractContextManager], label: str) -> list[EmbeddedSentence]:
-    words = _sentence_words(doc)
+    words = sentence_words(doc)
     out: list[EmbeddedSentence] = []
     empty = PieceVectors(np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
     for start in range(0, len(words), _CHUNK):
@@ -99,7 +101,8 @@ def align_sentence_files(
     with step("aligning sentences"):
         background = models.sentence_background()
         pair_map = models.pair_cost_map(src.lang, tgt.lang)
-        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, models.config, background, pair_map)
+        params = models.section(SentenceAlignmentSettings)
+        return src, tgt, sentence_beads(src, tgt, src_emb, tgt_emb, params, background, pair_map)
 
 
 def _ids(ids: tuple[int, ...]) -> str:
@@ -110,12 +113,11 @@ def render_beads(src: Document, tgt: Document, beads: list[Bead], fmt: str) -> s
     if fmt == "beads":
         return "".join(f"{_ids(b.source)}:{_ids(b.rendition)}\n" for b in beads)
     if fmt == "json":
+        from ..reports.model import BeadEntry
+
         data: list[dict[str, Any]] = [
             {
-                "source": list(b.source),
-                "rendition": list(b.rendition),
-                "score": b.score,
-                **({"moved": True} if b.moved else {}),
+                **BeadEntry.from_bead(b).to_dict(),
                 "source_text": " ".join(src.sentences[i].text for i in b.source),
                 "rendition_text": " ".join(tgt.sentences[j].text for j in b.rendition),
             }

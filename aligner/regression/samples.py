@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,17 @@ def run_pair_safely(folder: Path, models: Models, translate: bool = True) -> Pai
         return run_pair(folder, models, translate)
     except InputError as exc:
         return PairResult(folder.name, "-", "-", [], [], error=str(exc))
+
+
+def run_pairs(folders: list[Path], models: Models, translate: bool = True, step: Any = None) -> list[PairResult]:
+    """:func:`run_pair_safely` on each folder; ``step(name)`` (a context manager, e.g.
+    a progress display's) wraps each pair. ``translate`` reaches each comparison
+    through its options; ``models`` are left as they are."""
+    results = []
+    for folder in folders:
+        with step(f"pair {folder.name}") if step is not None else nullcontext():
+            results.append(run_pair_safely(folder, models, translate=translate))
+    return results
 
 
 def pair_folders(root: Path) -> list[Path]:

@@ -4,6 +4,7 @@ the audit and trace writers render their own JSON dictionaries."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -73,6 +74,19 @@ class ReportViews:
 
 
 AUDIT_FORMATS = ("text", "json", "html", "tsv", "xliff")
+TRACE_FORMATS = ("text", "json", "html", "tsv")
+
+
+def audit_format(fmt: str | None, output: str | None, input_format: str, path: str) -> str:
+    """The audit report's format: ``fmt``, else xliff when ``output`` is an XLIFF file
+    name, else text. ``xliff`` writes an annotated copy of the input, so the input
+    (of ``input_format``, read from ``path``) must be XLIFF."""
+    from ..errors import InputError
+
+    fmt = fmt or ("xliff" if output and output.lower().endswith((".xlf", ".xliff")) else "text")
+    if fmt == "xliff" and input_format not in ("xliff1", "xliff2"):
+        raise InputError(f"-f xliff writes an annotated copy of an XLIFF input; {path} is {input_format}")
+    return fmt
 
 
 def render_audit(audit, fmt: str, *, quiet: bool = False) -> str | bytes:
@@ -102,3 +116,39 @@ def render_audit(audit, fmt: str, *, quiet: bool = False) -> str | bytes:
 
         return render_audit_tsv(report)
     raise ValueError(f"unknown audit format {fmt!r}")
+
+
+def trace_pages(output: str | None, fmt: str, count: int) -> dict[str, str]:
+    """File name -> path of the side-by-side pages that an HTML trace written to
+    ``output`` links to, one per rendition, in order (none for other formats). The
+    HTML trace needs a file to put them beside."""
+    from ..errors import InputError
+
+    if fmt != "html":
+        return {}
+    if output is None or output == "-":
+        raise InputError("-f html writes the matrix and one side-by-side report per rendition: give -o FILE.html")
+    names = [f"{Path(output).stem}.pair{i + 1}.html" for i in range(count)]
+    return {name: str(Path(output).with_name(name)) for name in names}
+
+
+def render_trace(trace, fmt: str, pair_files: list[str] | None = None) -> str:
+    """Render a :class:`~aligner.trace.matrix.Trace` in one of :data:`TRACE_FORMATS`
+    (``pair_files``: the names of the pages the HTML matrix links to, :func:`trace_pages`)."""
+    from .trace_json import trace_to_dict, trace_to_json
+
+    if fmt == "json":
+        return trace_to_json(trace)
+    if fmt == "tsv":
+        from .trace_tsv import render_trace_tsv
+
+        return render_trace_tsv(trace_to_dict(trace))
+    if fmt == "html":
+        from .trace_html import render_trace_html
+
+        return render_trace_html(trace_to_dict(trace), pair_files or [])
+    if fmt == "text":
+        from .trace_text import render_trace_text
+
+        return render_trace_text(trace_to_dict(trace))
+    raise ValueError(f"unknown trace format {fmt!r}")

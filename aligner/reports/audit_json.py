@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .model import BeadEntry
+
 SCHEMA = "aligner.audit/1"
 
 
@@ -36,10 +38,7 @@ def _segment(seg) -> dict[str, Any]:
     if c is not None:
         out["relation"] = c.summary.get("relation")
         out["coverage"] = c.summary.get("coverage")
-        out["sentence_alignment"] = [
-            {"source": list(b.source), "rendition": list(b.rendition), "score": round(float(b.score), 4), **({"moved": True} if b.moved else {})}
-            for b in c.beads
-        ]
+        out["sentence_alignment"] = [BeadEntry.from_bead(b).to_dict() for b in c.beads]
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tsv_report import tsv_cell
+from .tsv_report import safe_cell
 
 COLUMNS = (
     "segment", "status", "finding", "type", "severity", "confidence",
@@ -15,11 +15,6 @@ COLUMNS = (
     "target_start", "target_end", "target_text",
     "evidence",
 )  # fmt: skip
-
-
-def safe_cell(value: Any) -> str:
-    text = tsv_cell(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def render_audit_tsv(report: dict[str, Any]) -> str:

@@ -18,8 +18,10 @@ def to_json_dict(c: Any) -> dict[str, Any]:
     return as_report(c).to_dict()
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+def render_json(report: Report, *, timings: bool = True) -> str:
+    """The report as ``aligner compare -f json`` writes it (``timings`` False: without
+    them, so two runs on the same inputs give the same bytes)."""
+    return json.dumps(report.to_dict(timings=timings), ensure_ascii=False, indent=1) + "\n"
 
 
 def to_json_text(c: Any) -> str:

@@ -326,9 +326,10 @@ class Report:
     timings: dict[str, Any]
     schema: str = SCHEMA
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report as plain data, keys in the documented order."""
-        return {
+    def to_dict(self, *, timings: bool = True) -> dict[str, Any]:
+        """The JSON report as plain data, keys in the documented order (``timings``
+        False leaves the one run-dependent key out)."""
+        out = {
             "schema": self.schema,
             "signature": self.signature,
             "source": self.source.to_dict(),
@@ -339,8 +340,10 @@ class Report:
             "summary": self.summary.to_dict(),
             "notes": list(self.notes),
             "models": self.models,
-            "timings": self.timings,
         }
+        if timings:
+            out["timings"] = self.timings
+        return out
 
     @classmethod
     def from_comparison(cls, c: Any) -> Report:

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tsv_report import tsv_cell
+from .tsv_report import safe_cell
 
 COLUMNS = (
     "claim", "source_start", "source_end", "source_text", "rendition", "rendition_path",
     "status", "rendition_start", "rendition_end", "rendition_text", "evidence", "findings",
 )
-
-
-def safe_cell(value: Any) -> str:
-    text = tsv_cell(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def render_trace_tsv(report: dict[str, Any]) -> str:

@@ -44,6 +44,14 @@ def tsv_cell(value: Any) -> str:
     return _OTHER_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def safe_cell(value: Any) -> str:
+    """:func:`tsv_cell`, and a number that a spreadsheet would read as a formula (a
+    negative one) prefixed with ``'`` too (the audit and trace TSV, whose columns mix
+    numbers and text)."""
+    text = tsv_cell(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def render_tsv(report: Report | Any) -> str:
     """The findings of a report (or of a report dictionary) as TSV."""
     rows = ["\t".join(COLUMNS)]

@@ -178,23 +178,15 @@ def _locate_hub(model: str, allow_download: bool) -> Located:
     cache = str(_hub_cache())
     errors = _hub_errors()
     try:
-        path = Path(
-            snapshot_download(
-                model,
-                cache_dir=cache,
-                local_files_only=offline,
-                allow_patterns=["*.json", "*.spm", "model.safetensors"],
-            )
-        )
-        if not any(any(path.glob(p)) for p in _WEIGHT_GLOBS):
+        # safetensors weights first; the older pickle only for a model without them.
+        for weights in ("model.safetensors", "pytorch_model.bin"):
             path = Path(
                 snapshot_download(
-                    model,
-                    cache_dir=cache,
-                    local_files_only=offline,
-                    allow_patterns=["*.json", "*.spm", "pytorch_model.bin"],
+                    model, cache_dir=cache, local_files_only=offline, allow_patterns=["*.json", "*.spm", weights]
                 )
             )
+            if any(any(path.glob(p)) for p in _WEIGHT_GLOBS):
+                break
     except errors as exc:
         if offline:
             why = "downloads are off" if _hub_offline() else "nothing is downloaded here"

@@ -22,10 +22,11 @@ each source word receives while the model reads the rendition (coverage).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..alignment.document_alignment import bead_side, content_pieces
 from ..alignment.word_alignment import PieceVectors, align_words
 from ..encoder.embedding import EmbeddedSentence, Encoder
 from ..findings.token_evidence import TokenEvidence
@@ -52,12 +53,6 @@ def _mt_tokens(doc: Document) -> dict[int, list[Token]]:
         if s.translation:
             out[s.id] = tokenize(s.translation, 0, len(s.translation), "en", s.id)
     return out
-
-
-def _content_pieces(emb: EmbeddedSentence, tokens: Sequence[Token], offset: int) -> PieceVectors:
-    keep = [k for k, t in enumerate(tokens) if t.kind in ("word", "number")]
-    pv = emb.pieces.select_words(keep)
-    return PieceVectors(pv.vectors, pv.word + offset)
 
 
 def mt_path(
@@ -89,17 +84,11 @@ def mt_path(
         base = 0
         for sid in sids:
             offsets.append(base)
-            parts.append(_content_pieces(mt_emb[sid], mt_tokens[sid], base))
+            parts.append(content_pieces(mt_emb[sid].pieces, mt_tokens[sid], base))
             owners.extend([sid] * len(mt_tokens[sid]))
             base += len(mt_tokens[sid])
         mt_pv = PieceVectors(np.concatenate([p.vectors for p in parts]), np.concatenate([p.word for p in parts]))
-        tgt_parts = []
-        for sid in bead.rendition:
-            s = tgt.sentences[sid]
-            toks = tgt.tokens[s.token_start : s.token_end]
-            tgt_parts.append(_content_pieces(tgt_emb[sid], toks, s.token_start))
-        tgt_pv = PieceVectors(np.concatenate([p.vectors for p in tgt_parts]), np.concatenate([p.word for p in tgt_parts]))
-        mono = align_words(mt_pv, tgt_pv, method=method, token_type=token_type)
+        mono = align_words(mt_pv, bead_side(tgt, tgt_emb, bead.rendition), method=method, token_type=token_type)
         mt_has = {a for a, _, _ in mono.links} | {w for w, b in mono.src_best.items() if b >= explained_sim}
         for _, b, _ in mono.links:
             tgt_ok[b] = True
@@ -108,10 +97,8 @@ def mt_path(
                 tgt_ok[w] = True
         # Source -> its own translation, sentence by sentence.
         for sid, off in zip(sids, offsets, strict=True):
-            s = src.sentences[sid]
-            toks = src.tokens[s.token_start : s.token_end]
-            sp = _content_pieces(src_emb[sid], toks, s.token_start)
-            mp = _content_pieces(mt_emb[sid], mt_tokens[sid], off)
+            sp = bead_side(src, src_emb, [sid])
+            mp = content_pieces(mt_emb[sid].pieces, mt_tokens[sid], off)
             cross = align_words(sp, mp, method=method, token_type=token_type)
             for a, m, _ in cross.links:
                 if m in mt_has:
@@ -125,13 +112,15 @@ def _bead_text(doc: Document, sids: Sequence[int]) -> tuple[str, int]:
     return doc.text[start:end], start
 
 
-def forced_decoding(src: Document, tgt: Document, beads: Sequence[Bead], translator, ev: MTEvidence) -> None:
-    """Fill ``ev.tgt_logprob`` (per rendition token, the lowest piece log-probability)
-    and ``ev.src_coverage`` (per source token, attention received) from the MT model
-    reading each rendition bead given its source bead."""
+def forced_decoding(src: Document, tgt: Document, beads: Sequence[Bead], translator, ev: MTEvidence) -> MTEvidence:
+    """``ev`` with ``tgt_logprob`` (per rendition token, the lowest piece
+    log-probability) and ``src_coverage`` (per source token, attention received) filled
+    from the MT model reading each rendition bead given its source bead (a new value;
+    ``ev`` is left as it is)."""
     pairs = [(b, *_bead_text(src, b.source), *_bead_text(tgt, b.rendition)) for b in beads if b.source and b.rendition]
     if not pairs:
-        return
+        return ev
+    tgt_logprob, src_coverage = ev.tgt_logprob.copy(), ev.src_coverage.copy()
     scores = translator.score([p[1] for p in pairs], [p[3] for p in pairs], with_attention=True)
     for (_bead, _stext, s_off, _ttext, t_off), fs in zip(pairs, scores, strict=True):
         tgt_char = np.full(len(tgt.text) + 1, np.nan)
@@ -147,28 +136,36 @@ def forced_decoding(src: Document, tgt: Document, beads: Sequence[Bead], transla
         if cov is not None:
             for (a, b), c in zip(fs.source_char_spans, cov, strict=False):
                 src_char[s_off + a : s_off + b] = np.fmax(src_char[s_off + a : s_off + b], c) if np.isfinite(src_char[s_off + a : s_off + b]).any() else c
-        for k, t in enumerate(tgt.tokens):
-            if t_off <= t.start < t_off + len(_ttext):
-                vals = tgt_char[t.start : t.end]
-                if np.isfinite(vals).any():
-                    ev.tgt_logprob[k] = float(np.nanmin(vals))
-        for k, t in enumerate(src.tokens):
-            if s_off <= t.start < s_off + len(_stext):
-                vals = src_char[t.start : t.end]
-                if np.isfinite(vals).any():
-                    ev.src_coverage[k] = float(np.nanmax(vals))
+        _token_values(tgt_logprob, tgt.tokens, t_off, t_off + len(_ttext), tgt_char, np.nanmin)
+        _token_values(src_coverage, src.tokens, s_off, s_off + len(_stext), src_char, np.nanmax)
+    return replace(ev, tgt_logprob=tgt_logprob, src_coverage=src_coverage)
 
 
-def combine(src: Document, tgt: Document, src_ev: TokenEvidence, tgt_ev: TokenEvidence, mt: MTEvidence) -> None:
-    """Fold the MT path into the direct evidence: a token has a counterpart when
-    either path gives it one; MT-model evidence is attached as text."""
-    src_ev.aligned |= mt.src_explained
-    tgt_ev.aligned |= mt.tgt_explained
+def _token_values(out: np.ndarray, tokens: Sequence[Token], start: int, end: int, chars: np.ndarray, reduce) -> None:
+    """Set ``out[k]`` of each token starting in ``[start, end)`` to ``reduce`` of its
+    characters' values, where it has any (``out`` is the caller's own array)."""
+    for k, t in enumerate(tokens):
+        if start <= t.start < end:
+            vals = chars[t.start : t.end]
+            if np.isfinite(vals).any():
+                out[k] = float(reduce(vals))
+
+
+def combine(
+    src: Document, tgt: Document, src_ev: TokenEvidence, tgt_ev: TokenEvidence, mt: MTEvidence
+) -> tuple[TokenEvidence, TokenEvidence]:
+    """The direct evidence with the MT path folded in (new values): a token has a
+    counterpart when either path gives it one; MT-model evidence is attached as text."""
+    src_extra, tgt_extra = dict(src_ev.extra), dict(tgt_ev.extra)
     for k, lp in enumerate(mt.tgt_logprob):
         if np.isfinite(lp) and lp <= SURPRISE_LOGPROB:
-            tgt_ev.extra[k] = f"the MT model finds '{tgt.tokens[k].text}' unlikely given the source (log-prob {lp:.1f})"
+            tgt_extra[k] = f"the MT model finds '{tgt.tokens[k].text}' unlikely given the source (log-prob {lp:.1f})"
     for k, c in enumerate(mt.src_coverage):
         if np.isfinite(c) and c <= LOW_COVERAGE:
-            src_ev.extra[k] = (
+            src_extra[k] = (
                 f"the MT model barely attends to '{src.tokens[k].text}' when reading the rendition (attention {c:.2f})"
             )
+    return (
+        replace(src_ev, aligned=src_ev.aligned | mt.src_explained, extra=src_extra),
+        replace(tgt_ev, aligned=tgt_ev.aligned | mt.tgt_explained, extra=tgt_extra),
+    )

@@ -71,6 +71,8 @@ class Models:
     pair_maps: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict, repr=False)
     sections: dict[type, Any] = field(default_factory=dict, repr=False)
     word_shifts: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+    word_sims: dict[tuple[str, str], float | None] = field(default_factory=dict, repr=False)
+    parallel_docs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def section(self, cls: type[_S]) -> _S:
         """The typed settings of one section of ``config`` (e.g.
@@ -80,21 +82,45 @@ class Models:
             self.sections[cls] = section_settings(self.config, cls)
         return self.sections[cls]
 
+    def _calibration_reference(self, src_lang: str, tgt_lang: str) -> tuple[str, str] | None:
+        """The ``calibration_reference`` pair to put (src_lang, tgt_lang) on, or None
+        when the pair is left as it is (one language, the reference pair itself, or no
+        reference configured)."""
+        reference = str(self.config.get("sentence_alignment", {}).get("calibration_reference") or "")
+        ref = tuple(reference.split("-", 1))
+        if src_lang == tgt_lang or len(ref) != 2 or (src_lang, tgt_lang) == ref:
+            return None
+        return ref[0], ref[1]
+
+    def _parallel_documents(self, lang: str) -> list[tuple[Document, list[EmbeddedSentence]]] | None:
+        """``lang``'s parallel calibration sentences segmented and embedded one by one
+        (None without them), on first use: every pair a language takes part in, the
+        reference pair included, reuses them."""
+        if lang not in self.parallel_docs:
+            sentences = self.config.get("sentence_alignment", {}).get("parallel", {}).get(lang)
+            docs = None
+            if sentences:
+                docs = []
+                for text in sentences:
+                    doc = prepare_document(ReadText(text, "", "utf-8", ""), lang, self.config, "source")
+                    docs.append((doc, embed_document(doc, self)))
+            self.parallel_docs[lang] = docs
+        return self.parallel_docs[lang]
+
     def _translation_word_similarity(self, src_lang: str, tgt_lang: str) -> float | None:
         """Median best similarity of the words of the parallel sentences of the two
-        languages to their translation (both directions), or None without them."""
-        par = self.config.get("sentence_alignment", {}).get("parallel", {})
-        if not par.get(src_lang) or not par.get(tgt_lang):
-            return None
-        sims: list[float] = []
-        for a, b in zip(par[src_lang], par[tgt_lang], strict=False):
-            s = prepare_document(ReadText(a, "", "utf-8", ""), src_lang, self.config, "source")
-            t = prepare_document(ReadText(b, "", "utf-8", ""), tgt_lang, self.config, "rendition")
-            se, te = embed_document(s, self), embed_document(t, self)
-            wa = align_words(bead_side(s, se, range(len(s.sentences))), bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
-            sims += [v for k, v in wa.src_best.items() if s.tokens[k].kind == "word"]
-            sims += [v for k, v in wa.tgt_best.items() if t.tokens[k].kind == "word"]
-        return float(np.median(sims)) if sims else None
+        languages to their translation (both directions), or None without them;
+        computed once per pair."""
+        key = (src_lang, tgt_lang)
+        if key not in self.word_sims:
+            src_docs, tgt_docs = self._parallel_documents(src_lang), self._parallel_documents(tgt_lang)
+            sims: list[float] = []
+            for (s, se), (t, te) in zip(src_docs or [], tgt_docs or [], strict=False):
+                wa = align_words(bead_side(s, se, range(len(s.sentences))), bead_side(t, te, range(len(t.sentences))), method="argmax", token_type="word")
+                sims += [v for k, v in wa.src_best.items() if s.tokens[k].kind == "word"]
+                sims += [v for k, v in wa.tgt_best.items() if t.tokens[k].kind == "word"]
+            self.word_sims[key] = float(np.median(sims)) if sims else None
+        return self.word_sims[key]
 
     def pair_word_shift(self, src_lang: str, tgt_lang: str) -> float:
         """What is added to word similarities between these two languages: their gap
@@ -103,10 +129,9 @@ class Models:
         language, the reference pair, or a language without parallel sentences."""
         key = (src_lang, tgt_lang)
         if key not in self.word_shifts:
-            reference = str(self.config.get("sentence_alignment", {}).get("calibration_reference") or "")
-            ref = tuple(reference.split("-", 1))
+            ref = self._calibration_reference(src_lang, tgt_lang)
             shift = 0.0
-            if src_lang != tgt_lang and len(ref) == 2 and (src_lang, tgt_lang) != ref:
+            if ref is not None:
                 mine, theirs = self._translation_word_similarity(src_lang, tgt_lang), self._translation_word_similarity(*ref)
                 if mine is not None and theirs is not None:
                     share = self.section(WordAlignmentSettings).calibration_share or 0.0
@@ -132,10 +157,8 @@ class Models:
         return self.pair_maps[key]
 
     def _compute_pair_map(self, src_lang: str, tgt_lang: str) -> tuple[float, float]:
-        section = self.config.get("sentence_alignment", {})
-        reference = str(section.get("calibration_reference") or "")
-        ref = tuple(reference.split("-", 1))
-        if src_lang == tgt_lang or len(ref) != 2 or (src_lang, tgt_lang) == ref:
+        ref = self._calibration_reference(src_lang, tgt_lang)
+        if ref is None:
             return 1.0, 0.0
         vectors = [self._parallel_vectors(lang) for lang in (src_lang, tgt_lang, *ref)]
         if any(v is None or not len(v) for v in vectors):
